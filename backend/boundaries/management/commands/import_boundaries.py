@@ -1,0 +1,68 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from backend.boundaries.services import BoundaryImportRefused, grids_import, streets_import
+from gis.io import BoundaryFileError, read_boundaries
+
+
+class Command(BaseCommand):
+    help = (
+        "Import streets or grids from GeoJSON, GeoPackage or Shapefile: upsert by code, all or "
+        "nothing. Any CRS pyproj knows is reprojected to WGS-84; --source-crs gcj02|bd09 for "
+        "files from Chinese consumer maps."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file")
+        parser.add_argument("--level", choices=["street", "grid"], required=True)
+        parser.add_argument("--code-field", default="code")
+        parser.add_argument("--name-field", default="name")
+        parser.add_argument("--households-field", default="households")
+        parser.add_argument("--community-field", default="community")
+        parser.add_argument("--layer", default=None)
+        parser.add_argument("--source-crs", default=None, help="e.g. EPSG:4490, gcj02, bd09")
+
+    def handle(self, *, file: str, level: str, **options) -> None:
+        try:
+            loaded = read_boundaries(
+                file,
+                level=level,
+                code_field=options["code_field"],
+                name_field=options["name_field"],
+                layer=options["layer"],
+                source_crs=options["source_crs"],
+            )
+        except BoundaryFileError as error:
+            raise CommandError(str(error)) from error
+        for repair in loaded.repairs:
+            self.stderr.write(f"{file}: repaired {repair}")
+        if loaded.problems:
+            self._refuse(file, loaded.problems)
+        self.stderr.write(f"{file}: {len(loaded.boundaries)} {level}s read ({loaded.crs})")
+        importer = streets_import if level == "street" else grids_import
+        extra = {} if level == "street" else {"community_field": options["community_field"]}
+        try:
+            summary = importer(
+                boundaries=loaded.boundaries,
+                households_field=options["households_field"],
+                progress=self._progress,
+                **extra,
+            )
+        except BoundaryImportRefused as refused:
+            self._refuse(file, refused.problems)
+        self.stdout.write(
+            f"{file}: imported {len(loaded.boundaries)} {level}s "
+            f"({summary.created} new, {summary.updated} updated)"
+        )
+
+    def _refuse(self, file: str, problems: list) -> None:
+        for problem in problems:
+            self.stderr.write(f"{file}: {problem}")
+        raise CommandError(f"{file}: {len(problems)} problem(s); nothing imported")
+
+    def _progress(self, done: int, total: int) -> None:
+        if done == total or done % 500 == 0:
+            sys.stderr.write(f"\r  saved {done}/{total}")
+            if done == total:
+                sys.stderr.write("\n")

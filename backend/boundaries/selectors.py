@@ -1,0 +1,61 @@
+"""Reads of streets and grids, shaped as GeoJSON features."""
+
+import json
+
+from django.db.models import Count, Prefetch
+
+from backend.accounts.models import User
+from backend.core.errors import NotFound
+
+from .models import Grid, Street
+
+
+def street_features() -> list[dict]:
+    streets = Street.objects.annotate(grid_count=Count("grids")).order_by("code")
+    return [
+        _feature(
+            street,
+            code=street.code,
+            name=street.name,
+            grid_count=street.grid_count,
+            households=street.households or None,
+            area_km2=round(street.area_m2 / 1e6, 3),
+        )
+        for street in streets
+    ]
+
+
+def grid_features(*, street_code: str | None, with_workers: bool) -> list[dict]:
+    """Grids, of one street when asked; `workers` is filled only when `with_workers`."""
+    grids = Grid.objects.select_related("street").order_by("code")
+    if street_code is not None:
+        if not Street.objects.filter(code=street_code).exists():
+            raise NotFound(f"No street with code {street_code}.")
+        grids = grids.filter(street__code=street_code)
+    if with_workers:
+        grids = grids.prefetch_related(
+            Prefetch("workers", queryset=User.objects.filter(is_active=True).order_by("username"))
+        )
+    return [
+        _feature(
+            grid,
+            code=grid.code,
+            name=grid.name,
+            street=grid.street.code,
+            community=grid.community,
+            households=grid.households,
+            area_km2=round(grid.area_m2 / 1e6, 3),
+            workers=[worker.username for worker in grid.workers.all()] if with_workers else None,
+        )
+        for grid in grids
+    ]
+
+
+def _feature(area: Street | Grid, **properties) -> dict:
+    return {
+        "type": "Feature",
+        "id": area.code,
+        "bbox": [area.min_lon, area.min_lat, area.max_lon, area.max_lat],
+        "geometry": json.loads(area.geometry),
+        "properties": properties,
+    }

@@ -1,0 +1,142 @@
+"""Writes to streets and grids. Every change bumps `BoundaryVersion` in the same transaction."""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+from backend.core.errors import Invalid
+from gis.codes import street_code_of
+from gis.io import Boundary, Problem, boundaries_outside
+from gis.measure import geodesic_area_m2
+
+from .models import Area, BoundaryVersion, Grid, Street
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: int
+    updated: int
+
+
+class BoundaryImportRefused(Invalid):
+    """The file has problems; nothing was written. `problems` has one line each."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s); nothing imported.", code="bad_boundaries")
+        self.problems = problems
+
+
+def boundaries_version_bump() -> None:
+    if not BoundaryVersion.objects.filter(pk=1).update(version=F("version") + 1):
+        BoundaryVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+@transaction.atomic
+def streets_import(
+    *,
+    boundaries: list[Boundary],
+    households_field: str | None = None,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Upsert streets by code; all or nothing."""
+    return _upsert(Street, boundaries, households_field, progress, extra=lambda _b: {})
+
+
+@transaction.atomic
+def grids_import(
+    *,
+    boundaries: list[Boundary],
+    households_field: str | None = "households",
+    community_field: str | None = "community",
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Upsert grids by code into the streets their codes name; all or nothing.
+
+    A grid must lie inside a street already in the database, and its code must start with that
+    street's code; otherwise the whole file is refused.
+    """
+    streets = {street.code: street for street in Street.objects.all()}
+    problems = boundaries_outside(boundaries, [_as_boundary(s) for s in streets.values()])
+    if problems:
+        raise BoundaryImportRefused(problems)
+
+    def extra(boundary: Boundary) -> dict:
+        community = boundary.properties.get(community_field) if community_field else None
+        return {
+            "street": streets[street_code_of(boundary.code)],
+            "community": str(community or "")[:100],
+        }
+
+    return _upsert(Grid, boundaries, households_field, progress, extra=extra)
+
+
+def _upsert(
+    model: type[Area],
+    boundaries: list[Boundary],
+    households_field: str | None,
+    progress: Progress | None,
+    *,
+    extra: Callable[[Boundary], dict],
+) -> ImportSummary:
+    existing = {
+        area.code: area for area in model.objects.filter(code__in=[b.code for b in boundaries])
+    }
+    created = updated = 0
+    for done, boundary in enumerate(boundaries, start=1):
+        fields = {**_area_fields(boundary, households_field), **extra(boundary)}
+        area = existing.get(boundary.code)
+        if area is None:
+            model.objects.create(code=boundary.code, **fields)
+            created += 1
+        else:
+            for name, value in fields.items():
+                setattr(area, name, value)
+            area.save()
+            updated += 1
+        if progress:
+            progress(done, len(boundaries))
+    boundaries_version_bump()
+    return ImportSummary(created=created, updated=updated)
+
+
+def _area_fields(boundary: Boundary, households_field: str | None) -> dict:
+    min_lon, min_lat, max_lon, max_lat = boundary.geometry.bounds
+    return {
+        "name": boundary.name[:100],
+        "geometry": geometry_to_text(boundary.geometry),
+        "min_lon": min_lon,
+        "min_lat": min_lat,
+        "max_lon": max_lon,
+        "max_lat": max_lat,
+        "area_m2": geodesic_area_m2(boundary.geometry),
+        "households": _households(boundary, households_field),
+    }
+
+
+def _households(boundary: Boundary, field: str | None) -> int:
+    value = boundary.properties.get(field) if field else None
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+def geometry_to_text(geometry: BaseGeometry) -> str:
+    return json.dumps(mapping(geometry), separators=(",", ":"))
+
+
+def _as_boundary(area: Area) -> Boundary:
+    return Boundary(
+        code=area.code,
+        name=area.name,
+        geometry=shape(json.loads(area.geometry)),
+        properties={},
+        feature=-1,
+    )

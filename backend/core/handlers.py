@@ -1,0 +1,96 @@
+"""Turn every failure the API can meet into the contract's error shape."""
+
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from .errors import GridgovError, Invalid
+
+logger = logging.getLogger("gridgov.api")
+
+
+def error_response(
+    api: NinjaAPI,
+    request: HttpRequest,
+    *,
+    status: int,
+    detail: str,
+    code: str,
+    errors: list[dict] | None = None,
+    headers: dict | None = None,
+) -> HttpResponse:
+    body: dict = {"detail": detail, "code": code}
+    if errors is not None:
+        body["errors"] = errors
+    response = api.create_response(request, body, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def register_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(GridgovError)
+    def on_gridgov_error(request: HttpRequest, exc: GridgovError) -> HttpResponse:
+        errors = None
+        if isinstance(exc, Invalid):
+            errors = [{"field": exc.field, "message": exc.detail}]
+        return error_response(
+            api,
+            request,
+            status=exc.status,
+            detail=exc.detail,
+            code=exc.code,
+            errors=errors,
+            headers=exc.headers,
+        )
+
+    @api.exception_handler(ValidationError)
+    def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = [
+            {"field": _field_name(error.get("loc", ())), "message": error.get("msg", "invalid")}
+            for error in exc.errors
+        ]
+        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "Invalid input."
+        return error_response(
+            api, request, status=422, detail=summary, code="invalid", errors=errors
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return error_response(
+            api,
+            request,
+            status=401,
+            detail="Sign in first: send a valid bearer token or session cookie.",
+            code="not_authenticated",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return error_response(
+            api, request, status=exc.status_code, detail=str(exc.message), code="http_error"
+        )
+
+    @api.exception_handler(Http404)
+    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return error_response(api, request, status=404, detail="Not found.", code="not_found")
+
+    @api.exception_handler(Exception)
+    def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(
+            api, request, status=500, detail="Internal server error.", code="server_error"
+        )
+
+
+def _field_name(loc: tuple | list) -> str:
+    # Ninja prefixes the source ("body", "query") and, for a body, the view's parameter name;
+    # clients know fields only by their names in the payload.
+    parts = [str(part) for part in loc]
+    source, rest = (parts[0], parts[1:]) if parts else ("body", [])
+    if source == "body" and len(rest) > 1:
+        rest = rest[1:]
+    return ".".join(rest) or source

@@ -1,0 +1,83 @@
+"""Response middleware shared by every app."""
+
+import json
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+API_PREFIX = "/api/"
+
+# The app shell and the API docs load only our own scripts; inline styles are allowed because
+# Swagger UI and map libraries set element styles. Tiles come from a configurable host.
+DEFAULT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob: {tiles}; connect-src 'self' ws: wss:; font-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'; "
+    "worker-src 'self'; manifest-src 'self'"
+)
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "throttled",
+}
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        tiles = getattr(settings, "GRIDGOV_TILE_ORIGINS", "")
+        self.policy = DEFAULT_CSP.format(tiles=tiles).replace("  ", " ")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response
+
+
+class ApiErrorShapeMiddleware:
+    """Give every 4xx/5xx under /api/ the contract's JSON shape.
+
+    Ninja's own errors already have it; this catches what Django answers before or around
+    Ninja (unknown paths, wrong methods, CSRF failures, oversized bodies).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(API_PREFIX) or response.status_code < 400:
+            return response
+        if _is_error_shaped(response):
+            return response
+        status = response.status_code
+        reshaped = JsonResponse(
+            {
+                "detail": response.reason_phrase or "Error",
+                "code": _STATUS_CODES.get(status, "server_error" if status >= 500 else "error"),
+            },
+            status=status,
+        )
+        for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+            if header in response.headers:
+                reshaped.headers[header] = response.headers[header]
+        return reshaped
+
+
+def _is_error_shaped(response: HttpResponse) -> bool:
+    if "json" not in response.get("Content-Type", "") or getattr(response, "streaming", False):
+        return False
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return False
+    return isinstance(body, dict) and "detail" in body and "code" in body

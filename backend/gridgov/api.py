@@ -1,0 +1,19 @@
+"""The one HTTP API, `/api/v1/`: every app's router mounts here."""
+
+from ninja import NinjaAPI
+
+from backend.accounts.api import router as accounts_router
+from backend.boundaries.api import router as boundaries_router
+from backend.core.handlers import register_error_handlers
+
+api = NinjaAPI(
+    title="gridgov",
+    version="1",
+    description="Grid-based community governance: streets, grids and incident cases.",
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+register_error_handlers(api)
+api.add_router("/auth", accounts_router)
+api.add_router("/", boundaries_router)
