@@ -18,14 +18,15 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
+# The demo speaks plain HTTP on 127.0.0.1; production keeps GRIDGOV_HTTPS on.
 demo: install
 	$(BIN)/gridgov migrate --noinput
 	$(BIN)/gridgov demo
-	$(BIN)/gridgov serve --host $(HOST) --port $(PORT)
+	GRIDGOV_HTTPS=0 $(BIN)/gridgov serve --host $(HOST) --port $(PORT)
 
 serve: install
 	$(BIN)/gridgov migrate --noinput
-	$(BIN)/gridgov serve --host $(HOST) --port $(PORT)
+	GRIDGOV_HTTPS=0 $(BIN)/gridgov serve --host $(HOST) --port $(PORT)
 
 # The suite runs twice: on the embedded default, then on PostgreSQL + Redis.
 test: test-sqlite test-postgres

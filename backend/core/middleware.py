@@ -12,7 +12,7 @@ API_PREFIX = "/api/"
 # Swagger UI and map libraries set element styles. Tiles come from a configurable host.
 DEFAULT_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob: {tiles}; connect-src 'self' ws: wss:; font-src 'self' data:; "
+    "img-src {images}; connect-src 'self' ws: wss:; font-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'; "
     "worker-src 'self'; manifest-src 'self'"
 )
@@ -34,8 +34,8 @@ _STATUS_CODES = {
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
-        tiles = getattr(settings, "GRIDGOV_TILE_ORIGINS", "")
-        self.policy = DEFAULT_CSP.format(tiles=tiles).replace("  ", " ")
+        images = ["'self'", "data:", "blob:", *getattr(settings, "GRIDGOV_TILE_ORIGINS", [])]
+        self.policy = DEFAULT_CSP.format(images=" ".join(images))
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)

@@ -140,6 +140,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# Origins of map tiles the PWA may load (`GRIDGOV_TILE_URL`); images only, nothing else.
+GRIDGOV_TILE_ORIGINS = _env_list("GRIDGOV_TILE_ORIGINS", "")
+
 # Token lifetime for `POST /api/v1/auth/token`; a worker's shift plus slack by default.
 GRIDGOV_TOKEN_TTL_HOURS = int(os.environ.get("GRIDGOV_TOKEN_TTL_HOURS", "72"))
 

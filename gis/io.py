@@ -1,0 +1,321 @@
+"""Reading, checking and writing street and grid boundary files (GeoJSON, GeoPackage, Shapefile).
+
+Everything leaves this module in EPSG:4326 lon/lat degrees, each area as a MultiPolygon.
+"""
+
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+from shapely import MultiPolygon, STRtree
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from gis import coords
+from gis.codes import code_problem, street_code_of
+
+# A repair may move at most this share of the area before we refuse to guess what was meant.
+MAX_REPAIR_AREA_CHANGE = 0.01
+_DENSIFY_DEG = 0.001
+
+# Map SDK offsets are not pyproj CRSs: these names select a gis.coords conversion instead.
+_OFFSET_SYSTEMS: dict[str, Callable] = {
+    "gcj02": coords.gcj02_to_wgs84,
+    "gcj-02": coords.gcj02_to_wgs84,
+    "bd09": coords.bd09_to_wgs84,
+    "bd-09": coords.bd09_to_wgs84,
+}
+
+
+class BoundaryFileError(Exception):
+    """The file cannot be read at all (missing, not a vector format, unknown layer or CRS)."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """One street or grid area: EPSG:4326 lon/lat, always a MultiPolygon."""
+
+    code: str
+    name: str
+    geometry: MultiPolygon
+    properties: dict[str, Any]
+    feature: int  # 0-based index in the source file, for messages
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A defect (or a repair note) about one feature of a boundary file, or the whole file."""
+
+    feature: int | None
+    code: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = "file" if self.feature is None else f"feature {self.feature}"
+        if self.code:
+            where += f" (code {self.code})"
+        if self.field:
+            where += f", field {self.field!r}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class BoundaryFile:
+    """What read_boundaries found: clean and repaired boundaries, problems and repair notes."""
+
+    path: str
+    crs: str  # the source CRS as declared, given or assumed; boundaries are EPSG:4326
+    boundaries: list[Boundary]
+    problems: list[Problem]
+    repairs: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file has no problems (repairs are allowed)."""
+        return not self.problems
+
+
+def read_boundaries(
+    path: str | Path,
+    *,
+    level: Literal["street", "grid"],
+    code_field: str = "code",
+    name_field: str = "name",
+    layer: str | int | None = None,
+    source_crs: str | None = None,
+) -> BoundaryFile:
+    """Read street or grid boundaries from a vector file and check them; output is EPSG:4326."""
+    path = str(path)
+    frame = _read_frame(path, layer)
+    if code_field not in frame.columns:
+        fields = ", ".join(str(c) for c in frame.columns if c != "geometry") or "none"
+        problem = Problem(None, None, code_field, f"no such field in the file (fields: {fields})")
+        return BoundaryFile(path, _crs_label(frame), [], [problem])
+    frame, crs_label, crs_problem = _to_wgs84(frame, path, source_crs)
+    if crs_problem is not None:
+        return BoundaryFile(path, crs_label, [], [crs_problem])
+
+    result = BoundaryFile(path, crs_label, [], [])
+    first_feature_of: dict[str, int] = {}
+    for feature, row in enumerate(frame.itertuples(index=False)):
+        record = row._asdict()
+        code = _code_text(record[code_field])
+        message = code_problem(code, level)
+        if message is not None:
+            result.problems.append(Problem(feature, code, code_field, message))
+            continue
+        assert code is not None
+        if code in first_feature_of:
+            message = f"duplicate code, also used by feature {first_feature_of[code]}"
+            result.problems.append(Problem(feature, code, code_field, message))
+            continue
+        first_feature_of[code] = feature
+        geometry, message, repair = _checked_geometry(record["geometry"])
+        if message is not None:
+            result.problems.append(Problem(feature, code, "geometry", message))
+            continue
+        assert geometry is not None
+        if repair is not None:
+            result.repairs.append(Problem(feature, code, "geometry", repair))
+        properties = {
+            k: _plain(v) for k, v in record.items() if k not in (code_field, name_field, "geometry")
+        }
+        name = _plain(record.get(name_field))
+        boundary = Boundary(code, "" if name is None else str(name), geometry, properties, feature)
+        result.boundaries.append(boundary)
+    return result
+
+
+def _read_frame(path: str, layer: str | int | None) -> gpd.GeoDataFrame:
+    try:
+        # pyogrio opens "x.zip" (a zipped shapefile) through GDAL's /vsizip/ by itself.
+        return gpd.read_file(path, layer=layer, engine="pyogrio")
+    except (RuntimeError, OSError, ValueError) as exc:  # pyogrio errors are RuntimeErrors
+        raise BoundaryFileError(path, str(exc)) from exc
+
+
+def _crs_label(frame: gpd.GeoDataFrame) -> str:
+    return frame.crs.to_string() if frame.crs is not None else "EPSG:4326"
+
+
+def _fits_lon_lat(frame: gpd.GeoDataFrame) -> bool:
+    present = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    if present.empty:
+        return True
+    min_x, min_y, max_x, max_y = present.total_bounds
+    return -180.0 <= min_x <= max_x <= 180.0 and -90.0 <= min_y <= max_y <= 90.0
+
+
+def _to_wgs84(
+    frame: gpd.GeoDataFrame, path: str, source_crs: str | None
+) -> tuple[gpd.GeoDataFrame, str, Problem | None]:
+    if source_crs is not None and source_crs.lower() in _OFFSET_SYSTEMS:
+        if not _fits_lon_lat(frame):
+            message = f"source CRS {source_crs} needs lon/lat coordinates, the file has others"
+            return frame, source_crs, Problem(None, None, None, message)
+        convert = _OFFSET_SYSTEMS[source_crs.lower()]
+        geometries = coords.transform_geometry(frame.geometry.values, convert)
+        frame = frame.set_geometry(gpd.GeoSeries(geometries, crs="EPSG:4326", index=frame.index))
+        return frame, source_crs.lower().replace("-", ""), None
+    if source_crs is not None:
+        try:
+            frame = frame.set_crs(source_crs, allow_override=True)
+        except (pyproj.exceptions.CRSError, ValueError) as exc:
+            raise BoundaryFileError(path, f"unknown source CRS {source_crs!r}: {exc}") from exc
+    if frame.crs is None:
+        if not _fits_lon_lat(frame):
+            message = "file has no CRS and its coordinates are not lon/lat; give its CRS"
+            return frame, "unknown", Problem(None, None, None, message)
+        # GeoJSON without "crs" is lon/lat by RFC 7946; the range check guards other formats.
+        return frame.set_crs("EPSG:4326"), "EPSG:4326", None
+    label = frame.crs.to_string()
+    if not frame.crs.equals(pyproj.CRS.from_epsg(4326)):
+        try:
+            frame = frame.to_crs("EPSG:4326")
+        except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError) as exc:
+            raise BoundaryFileError(path, f"cannot reproject from {label}: {exc}") from exc
+    return frame, label, None
+
+
+def _code_text(raw: Any) -> str | None:
+    if raw is None or (np.isscalar(raw) and pd.isna(raw)):
+        return None
+    # Numeric columns come back as int or float; a leading zero lost there cannot be restored,
+    # so the digits are kept and code_problem judges their length.
+    if isinstance(raw, bool | np.bool_):
+        return str(raw)
+    if isinstance(raw, int | np.integer):
+        return str(int(raw))
+    if isinstance(raw, float | np.floating) and float(raw).is_integer():
+        return str(int(raw))
+    return str(raw).strip()
+
+
+def _plain(value: Any) -> Any:
+    if value is None or (np.isscalar(value) and pd.isna(value)):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value
+
+
+def _as_multipolygon(geometry: BaseGeometry) -> MultiPolygon:
+    if geometry.geom_type == "MultiPolygon":
+        return geometry
+    return MultiPolygon([geometry])
+
+
+def _polygonal_parts(geometry: BaseGeometry) -> MultiPolygon:
+    # make_valid may return a GeometryCollection holding polygons beside collapsed lines/points.
+    parts = shapely.get_parts(shapely.get_parts(geometry))
+    return MultiPolygon([p for p in parts if p.geom_type == "Polygon" and not p.is_empty])
+
+
+def _invalid_reason(geometry: BaseGeometry) -> str:
+    reason = shapely.is_valid_reason(geometry)
+    match = re.fullmatch(r"(.*?)\[(.*)\]", reason)
+    return f"{match[1]} at ({match[2]})" if match else reason
+
+
+def _checked_geometry(
+    geometry: BaseGeometry | None,
+) -> tuple[MultiPolygon | None, str | None, str | None]:
+    """(geometry, problem, repair note) for one feature; exactly one of the first two is None."""
+    if geometry is None or geometry.is_empty:
+        return None, "missing geometry", None
+    if geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        return None, f"non-polygon geometry: {geometry.geom_type}", None
+    geometry = shapely.force_2d(geometry)
+    if geometry.is_valid:
+        return _as_multipolygon(geometry), None, None
+    reason = _invalid_reason(geometry)
+    repaired = _polygonal_parts(shapely.make_valid(geometry))
+    # The shoelace area of an invalid ring still says what the drawer meant, e.g. a bow-tie
+    # nets to zero, so a repair that changes it much is a guess we must not make silently.
+    original_area = geometry.area
+    change = abs(repaired.area - original_area) / original_area if original_area > 0 else math.inf
+    if repaired.is_empty or change > MAX_REPAIR_AREA_CHANGE:
+        return None, f"invalid geometry: {reason} cannot be repaired safely", None
+    return repaired, None, f"invalid geometry repaired: {reason}, area changed {change:.3%}"
+
+
+def write_geojson(boundaries: Sequence[Boundary], path: str | Path) -> None:
+    """Write boundaries as an RFC 7946 GeoJSON FeatureCollection (EPSG:4326 lon/lat)."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"code": b.code, "name": b.name, **b.properties},
+            "geometry": mapping(b.geometry),
+        }
+        for b in boundaries
+    ]
+    collection = {"type": "FeatureCollection", "features": features}
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(collection, out, ensure_ascii=False)
+
+
+def _utm_for(geometries: Sequence[BaseGeometry]) -> pyproj.CRS:
+    min_x, min_y, max_x, max_y = shapely.total_bounds(np.asarray(geometries, dtype=object))
+    lon, lat = (min_x + max_x) / 2, (min_y + max_y) / 2
+    zone = int((lon + 180.0) // 6.0) % 60 + 1
+    return pyproj.CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
+
+
+def _projected(geometries: Sequence[BaseGeometry], crs: pyproj.CRS) -> np.ndarray:
+    to_metres = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+
+    def project(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack(to_metres.transform(xy[:, 0], xy[:, 1]))
+
+    # Edges are straight in lon/lat; projected as chords they would bow by up to metres over
+    # a few km, more than the tolerance, so densify to ~100 m first (sag under a millimetre).
+    dense = shapely.segmentize(np.asarray(geometries, dtype=object), _DENSIFY_DEG)
+    return shapely.transform(dense, project)
+
+
+def boundaries_outside(
+    grids: Sequence[Boundary], streets: Sequence[Boundary], *, tolerance_m: float = 1.0
+) -> list[Problem]:
+    """Grids not inside their street (within tolerance_m metres), or naming an unknown street."""
+    if not grids:
+        return []
+    if not streets:
+        return [Problem(g.feature, g.code, "code", "no streets to put this grid in") for g in grids]
+    # Metres need a conformal local projection: the UTM zone of the streets' centre keeps
+    # scale error under 0.1% across a zone, plenty for a 1 m tolerance.
+    crs = _utm_for([s.geometry for s in streets])
+    street_areas = shapely.buffer(_projected([s.geometry for s in streets], crs), tolerance_m)
+    grid_areas = _projected([g.geometry for g in grids], crs)
+    shapely.prepare(street_areas)
+    street_codes = [s.code for s in streets]
+    tree = STRtree(street_areas)
+    problems: list[Problem] = []
+    for grid, area in zip(grids, grid_areas, strict=True):
+        covering = [street_codes[i] for i in tree.query(area, predicate="covered_by")]
+        named = street_code_of(grid.code)
+        if named not in street_codes:
+            problems.append(
+                Problem(grid.feature, grid.code, "code", f"street {named} is not among the streets")
+            )
+        elif named not in covering:
+            where = f"lies in street {covering[0]}" if covering else "is not inside any street"
+            message = f"grid {where}, not inside street {named} (tolerance {tolerance_m:g} m)"
+            problems.append(Problem(grid.feature, grid.code, "geometry", message))
+    return problems
