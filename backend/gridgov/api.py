@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from backend.accounts.api import router as accounts_router
 from backend.boundaries.api import router as boundaries_router
 from backend.core.handlers import register_error_handlers
+from backend.incidents.api import router as incidents_router
 
 api = NinjaAPI(
     title="gridgov",
@@ -17,3 +18,4 @@ api = NinjaAPI(
 register_error_handlers(api)
 api.add_router("/auth", accounts_router)
 api.add_router("/", boundaries_router)
+api.add_router("/", incidents_router)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "backend.core",
     "backend.accounts",
     "backend.boundaries",
+    "backend.incidents",
     "backend.demo",
 ]
 
@@ -103,6 +104,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # A file, not Django's shared in-memory database: tests with threads then meet SQLite's
+    # real locking, as the demo does.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-gridgov.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -170,3 +174,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 GRIDGOV_CLIENT_IP_HEADER = os.environ.get("GRIDGOV_CLIENT_IP_HEADER", "")
+GRIDGOV_NUMBER_PREFIX = os.environ.get("GRIDGOV_NUMBER_PREFIX", "SF")

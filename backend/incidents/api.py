@@ -1,0 +1,171 @@
+from django.http import FileResponse, HttpRequest
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import AwareDatetime, Field, field_validator
+
+from backend.accounts.auth import REQUIRED
+from backend.accounts.schemas import ErrorOut
+from backend.core.errors import NotFound
+
+from . import selectors, services
+from .schemas import (
+    ActionIn,
+    IncidentDetailOut,
+    IncidentIn,
+    IncidentOut,
+    IncidentPage,
+    PhotoOut,
+    incident_detail_out,
+    incident_out,
+    photo_url,
+)
+from .services.actions import ActionRequest
+from .services.create import NewIncident
+from .services.photos import Upload
+
+router = Router(tags=["incidents"], auth=REQUIRED)
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+STATUSES = {"reported", "accepted", "dispatched", "in_progress", "resolved", "closed", "rejected"}
+CATEGORIES = {"safety", "petition", "housing", "other"}
+
+
+class ListQuery(Schema):
+    status: str | None = Field(default=None, description="One status, or several comma-separated")
+    category: str | None = Field(
+        default=None, description="One category, or several comma-separated"
+    )
+    grid: str | None = Field(default=None, pattern=r"^\d{14}$")
+    street: str | None = Field(default=None, pattern=r"^\d{9}$")
+    bbox: str | None = Field(default=None, description="minlon,minlat,maxlon,maxlat (WGS-84)")
+    since: AwareDatetime | None = Field(default=None, description="Changed at or after")
+    page: int = Field(default=1, ge=1, le=1_000_000)
+    page_size: int = Field(default=20, ge=1, le=100)
+
+    @field_validator("status")
+    @classmethod
+    def known_statuses(cls, value: str | None) -> str | None:
+        return _known(value, STATUSES)
+
+    @field_validator("category")
+    @classmethod
+    def known_categories(cls, value: str | None) -> str | None:
+        return _known(value, CATEGORIES)
+
+    @field_validator("bbox")
+    @classmethod
+    def well_formed_bbox(cls, value: str | None) -> str | None:
+        if value is not None:
+            _bbox(value)
+        return value
+
+    def filters(self) -> selectors.IncidentFilters:
+        return selectors.IncidentFilters(
+            status=_split(self.status),
+            category=_split(self.category),
+            grid=self.grid,
+            street=self.street,
+            bbox=_bbox(self.bbox) if self.bbox else None,
+            since=self.since,
+        )
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in value.split(",")] if value else []
+
+
+def _known(value: str | None, allowed: set[str]) -> str | None:
+    unknown = [part for part in _split(value) if part not in allowed]
+    if unknown:
+        raise ValueError(
+            f"unknown value(s) {', '.join(unknown)}; one of {', '.join(sorted(allowed))}"
+        )
+    return value
+
+
+def _bbox(value: str) -> tuple[float, float, float, float]:
+    try:
+        min_lon, min_lat, max_lon, max_lat = (float(part) for part in value.split(","))
+    except ValueError as error:
+        raise ValueError("must be four numbers: minlon,minlat,maxlon,maxlat") from error
+    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+        raise ValueError("must be minlon,minlat,maxlon,maxlat within WGS-84 ranges, min <= max")
+    return min_lon, min_lat, max_lon, max_lat
+
+
+def _incident_id(raw: str) -> int:
+    # Ids are opaque to clients: anything that is not one of ours is simply not found.
+    if not raw.isdigit() or len(raw) > 18:
+        raise NotFound("No such incident.")
+    return int(raw)
+
+
+@router.post("/incidents", response={200: IncidentOut, 201: IncidentOut, **ERRORS})
+def incident_submit(request: HttpRequest, report: IncidentIn):
+    incident, created = services.incident_create(
+        reporter=request.auth, report=NewIncident(**report.model_dump())
+    )
+    return Status(201 if created else 200, incident_out(incident, request.auth))
+
+
+@router.get("/incidents", response={200: IncidentPage, **ERRORS})
+def incident_list(request: HttpRequest, query: Query[ListQuery]):
+    items, count = selectors.incidents_list(
+        user=request.auth, filters=query.filters(), page=query.page, page_size=query.page_size
+    )
+    return {
+        "items": [incident_out(item, request.auth) for item in items],
+        "count": count,
+        "page": query.page,
+    }
+
+
+@router.get("/incidents/{incident_id}", response={200: IncidentDetailOut, **ERRORS})
+def incident_detail(request: HttpRequest, incident_id: str):
+    incident = selectors.incident_get(user=request.auth, incident_id=_incident_id(incident_id))
+    return incident_detail_out(incident, request.auth)
+
+
+@router.post("/incidents/{incident_id}/actions", response={200: IncidentDetailOut, **ERRORS})
+def incident_action(request: HttpRequest, incident_id: str, action: ActionIn):
+    incident = services.incident_apply_action(
+        user=request.auth,
+        incident_id=_incident_id(incident_id),
+        request=ActionRequest(**action.model_dump()),
+    )
+    return incident_detail_out(incident, request.auth)
+
+
+@router.post(
+    "/incidents/{incident_id}/photos",
+    response={201: PhotoOut, 413: ErrorOut, 415: ErrorOut, **ERRORS},
+)
+def incident_photo_add(request: HttpRequest, incident_id: str, file: File[UploadedFile]):
+    if file.size > services.photos.MAX_PHOTO_BYTES:
+        raise services.photos.PhotoTooLarge("A photo may be at most 10 MB.")
+    photo = services.photo_add(
+        user=request.auth,
+        incident_id=_incident_id(incident_id),
+        upload=Upload(name=file.name or "", content_type=file.content_type or "", data=file.read()),
+    )
+    return Status(
+        201,
+        {
+            "id": photo.pk,
+            "url": photo_url(photo.incident_id, photo.pk),
+            "content_type": photo.content_type,
+            "width": photo.width,
+            "height": photo.height,
+        },
+    )
+
+
+@router.get("/incidents/{incident_id}/photos/{photo_id}", response={200: None, **ERRORS})
+def incident_photo(request: HttpRequest, incident_id: str, photo_id: str):
+    photo = selectors.photo_get(
+        user=request.auth, incident_id=_incident_id(incident_id), photo_id=_incident_id(photo_id)
+    )
+    stored = photo.original if selectors.sees_original_photos(request.auth) else photo.stripped
+    response = FileResponse(stored.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

@@ -1,0 +1,186 @@
+"""What goes in and out of the incidents API, and how a case is shown to a given viewer."""
+
+from datetime import datetime, timedelta
+from typing import Literal
+from uuid import UUID
+
+from django.utils import timezone
+from ninja import Schema
+from pydantic import AwareDatetime, Field, field_validator
+
+from backend.accounts.models import User
+
+from . import workflow
+from .models import Incident, TimelineEntry
+from .selectors import is_overdue, may_see_reporter, supervises
+
+Category = Literal["safety", "petition", "housing", "other"]
+StatusName = Literal[
+    "reported", "accepted", "dispatched", "in_progress", "resolved", "closed", "rejected"
+]
+# Strict: a coordinate sent as a string is a client bug to report, not to guess at.
+Longitude = Field(ge=-180, le=180, allow_inf_nan=False, strict=True)
+Latitude = Field(ge=-90, le=90, allow_inf_nan=False, strict=True)
+CLOCK_SKEW = timedelta(minutes=10)
+
+
+class IncidentIn(Schema):
+    client_id: UUID
+    category: Category
+    subcategory: str | None = Field(default=None, max_length=40)
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=5000)
+    lon: float = Longitude
+    lat: float = Latitude
+    address: str = Field(default="", max_length=300)
+    occurred_at: AwareDatetime | None = None
+    housing_project: str | None = Field(default=None, max_length=64)
+    severity: Literal["general", "serious", "major"] | None = None
+
+    @field_validator("title")
+    @classmethod
+    def title_not_blank(cls, title: str) -> str:
+        if not title.strip():
+            raise ValueError("must not be blank")
+        return title
+
+    @field_validator("occurred_at")
+    @classmethod
+    def not_in_the_future(cls, occurred_at: datetime | None) -> datetime | None:
+        if occurred_at is not None and occurred_at > timezone.now() + CLOCK_SKEW:
+            raise ValueError("must not be in the future")
+        return occurred_at
+
+
+class ActionIn(Schema):
+    action: Literal[workflow.ACTION_NAMES]  # type: ignore[valid-type]
+    note: str = Field(default="", max_length=5000)
+    assignee: str | None = Field(default=None, max_length=150)
+    due_at: AwareDatetime | None = None
+
+
+class ReporterOut(Schema):
+    username: str | None
+    display_name: str | None
+    phone: str | None
+    role: str
+
+
+class TimelineOut(Schema):
+    at: datetime
+    actor: str | None
+    action: str
+    from_status: str | None
+    to_status: str | None
+    note: str
+
+
+class IncidentOut(Schema):
+    id: int
+    number: str
+    category: Category
+    subcategory: str | None
+    severity: str | None
+    title: str
+    description: str
+    lon: float
+    lat: float
+    address: str
+    street: str | None
+    grid: str | None
+    status: StatusName
+    priority: str
+    reporter: ReporterOut
+    assignee: str | None
+    occurred_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    due_at: datetime | None
+    overdue: bool
+    photos: list[str]
+
+
+class IncidentDetailOut(IncidentOut):
+    timeline: list[TimelineOut]
+    actions: list[str] = Field(description="What the caller may do to this case now")
+
+
+class IncidentPage(Schema):
+    items: list[IncidentOut]
+    count: int
+    page: int
+
+
+class PhotoOut(Schema):
+    id: int
+    url: str
+    content_type: str
+    width: int
+    height: int
+
+
+def photo_url(incident_id: int, photo_id: int) -> str:
+    return f"/api/v1/incidents/{incident_id}/photos/{photo_id}"
+
+
+def incident_out(incident: Incident, viewer: User) -> dict:
+    """The case as `viewer` may see it: the reporter masked unless they may see them."""
+    visible = may_see_reporter(viewer, incident)
+    reporter = incident.reporter
+    return {
+        "id": incident.pk,
+        "number": incident.number,
+        "category": incident.category,
+        "subcategory": incident.subcategory.code if incident.subcategory_id else None,
+        "severity": incident.severity or None,
+        "title": incident.title,
+        "description": incident.description,
+        "lon": incident.lon,
+        "lat": incident.lat,
+        "address": incident.address,
+        "street": incident.street.code if incident.street_id else None,
+        "grid": incident.grid.code if incident.grid_id else None,
+        "status": incident.status,
+        "priority": incident.priority,
+        "reporter": {
+            "username": reporter.username if visible else None,
+            "display_name": reporter.display_name if visible else None,
+            "phone": reporter.phone if visible else None,
+            "role": reporter.role,
+        },
+        "assignee": incident.assignee.username if incident.assignee_id else None,
+        "occurred_at": _local(incident.occurred_at),
+        "created_at": _local(incident.created_at),
+        "updated_at": _local(incident.updated_at),
+        "due_at": _local(incident.due_at),
+        "overdue": is_overdue(incident),
+        "photos": [photo_url(incident.pk, photo.pk) for photo in incident.photos.all()],
+    }
+
+
+def incident_detail_out(incident: Incident, viewer: User) -> dict:
+    hide_reporter = not may_see_reporter(viewer, incident)
+    entries = incident.timeline.select_related("actor")
+    parties = workflow.parties_of(viewer, incident, supervises=supervises(viewer, incident))
+    return {
+        **incident_out(incident, viewer),
+        "timeline": [_entry_out(entry, incident, hide_reporter) for entry in entries],
+        "actions": workflow.allowed_actions(incident, parties),
+    }
+
+
+def _entry_out(entry: TimelineEntry, incident: Incident, hide_reporter: bool) -> dict:
+    masked = hide_reporter and entry.actor_id == incident.reporter_id
+    return {
+        "at": _local(entry.at),
+        "actor": None if masked or entry.actor is None else entry.actor.username,
+        "action": entry.action,
+        "from_status": entry.from_status or None,
+        "to_status": entry.to_status or None,
+        "note": entry.note,
+    }
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    # The zone's own offset (+08:00) reads better to people and clients than UTC.
+    return timezone.localtime(moment) if moment else None

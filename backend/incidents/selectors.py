@@ -1,0 +1,121 @@
+"""Reads of incidents. Scope lives here, in `incidents_visible_to`, and every read goes through it:
+a case outside the caller's scope is missing to them, exactly like one that does not exist."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from backend.accounts.models import Role, User
+from backend.core.errors import NotFound
+
+from .models import Incident, Photo
+
+PETITIONER_PERMISSION = "incidents.view_petitioner"
+
+
+def incidents_visible_to(user: User) -> QuerySet[Incident]:
+    incidents = Incident.objects.all()
+    if user.role == Role.ADMIN:
+        return incidents
+    if user.role == Role.SUPERVISOR:
+        street_ids = list(user.streets.values_list("pk", flat=True))
+        return incidents.filter(street_id__in=street_ids) if street_ids else incidents
+    if user.role == Role.WORKER:
+        grid_ids = list(user.grids.values_list("pk", flat=True))
+        return incidents.filter(Q(grid_id__in=grid_ids) | Q(assignee=user) | Q(reporter=user))
+    return incidents.filter(reporter=user)
+
+
+def supervises(user: User, incident: Incident) -> bool:
+    """The user is a supervisor (or admin) whose streets cover the case."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.role != Role.SUPERVISOR:
+        return False
+    street_ids = set(user.streets.values_list("pk", flat=True))
+    return not street_ids or incident.street_id in street_ids
+
+
+def may_see_reporter(user: User, incident: Incident) -> bool:
+    """Reporters are named only to supervisors; petitioners only to those with the permission."""
+    if incident.reporter_id == user.pk:
+        return True
+    if user.role not in (Role.SUPERVISOR, Role.ADMIN):
+        return False
+    if incident.category == "petition":
+        return user.has_perm(PETITIONER_PERMISSION)
+    return True
+
+
+def _with_relations(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
+    return incidents.select_related(
+        "street", "grid", "reporter", "assignee", "subcategory"
+    ).prefetch_related("photos")
+
+
+def incident_get(*, user: User, incident_id: int, for_update: bool = False) -> Incident:
+    incidents = incidents_visible_to(user)
+    if for_update:
+        incidents = incidents.select_for_update(of=("self",))
+    found = _with_relations(incidents).filter(pk=incident_id).first()
+    if found is None:
+        raise NotFound("No such incident.")
+    return found
+
+
+@dataclass(frozen=True)
+class IncidentFilters:
+    status: list[str]
+    category: list[str]
+    grid: str | None
+    street: str | None
+    bbox: tuple[float, float, float, float] | None
+    since: datetime | None
+
+
+def incidents_list(
+    *, user: User, filters: IncidentFilters, page: int, page_size: int
+) -> tuple[list[Incident], int]:
+    """One page of the cases the user may see, newest first, and the count over all pages."""
+    incidents = incidents_visible_to(user)
+    if filters.status:
+        incidents = incidents.filter(status__in=filters.status)
+    if filters.category:
+        incidents = incidents.filter(category__in=filters.category)
+    if filters.grid:
+        incidents = incidents.filter(grid__code=filters.grid)
+    if filters.street:
+        incidents = incidents.filter(street__code=filters.street)
+    if filters.bbox:
+        min_lon, min_lat, max_lon, max_lat = filters.bbox
+        incidents = incidents.filter(
+            lon__gte=min_lon, lon__lte=max_lon, lat__gte=min_lat, lat__lte=max_lat
+        )
+    if filters.since:
+        incidents = incidents.filter(updated_at__gte=filters.since)
+    count = incidents.count()
+    start = (page - 1) * page_size
+    page_items = list(
+        _with_relations(incidents.order_by("-created_at", "-id"))[start : start + page_size]
+    )
+    return page_items, count
+
+
+def is_overdue(incident: Incident, *, now: datetime | None = None) -> bool:
+    return incident.due_at is not None and incident.due_at < (now or timezone.now())
+
+
+def photo_get(*, user: User, incident_id: int, photo_id: int) -> Photo:
+    """A photo of a case the user may see; any other is not found."""
+    incident = incident_get(user=user, incident_id=incident_id)
+    photo = Photo.objects.filter(incident=incident, pk=photo_id).first()
+    if photo is None:
+        raise NotFound("No such photo.")
+    return photo
+
+
+def sees_original_photos(user: User) -> bool:
+    """Supervisors get photos as taken, EXIF included; everyone else the stripped copy."""
+    return user.role in (Role.SUPERVISOR, Role.ADMIN)

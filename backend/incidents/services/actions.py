@@ -1,0 +1,96 @@
+"""Moving a case through the workflow: one function, driven by the table in `workflow.py`."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from backend.accounts.models import Role, User
+from backend.core.errors import Invalid
+
+from .. import workflow
+from ..deadlines import stage_due_at
+from ..models import Incident, Status
+from ..selectors import incident_get, supervises
+from .timeline import timeline_record
+
+
+@dataclass(frozen=True)
+class ActionRequest:
+    action: str
+    note: str = ""
+    assignee: str | None = None
+    due_at: datetime | None = None
+
+
+@transaction.atomic
+def incident_apply_action(*, user: User, incident_id: int, request: ActionRequest) -> Incident:
+    """Apply one action for `user`: 404 out of scope, 403 not theirs, 409 not now, 422 bad."""
+    incident = incident_get(user=user, incident_id=incident_id, for_update=True)
+    parties = workflow.parties_of(user, incident, supervises=supervises(user, incident))
+    to_status = workflow.check(request.action, incident, parties)
+    now = timezone.now()
+    from_status = incident.status
+    _apply_details(incident, request, now=now)
+    if request.action == "handle_on_spot":
+        incident.assignee = user
+    if to_status != from_status:
+        _enter(incident, to_status, from_status=from_status, now=now)
+    incident.updated_at = now
+    incident.save()
+    timeline_record(
+        incident=incident,
+        actor=user,
+        action=request.action,
+        from_status=from_status,
+        to_status=to_status,
+        note=request.note,
+        at=now,
+    )
+    return incident
+
+
+def _apply_details(incident: Incident, request: ActionRequest, *, now: datetime) -> None:
+    """What an action carries besides a move: an assignee, a new deadline, a reason."""
+    if request.action in ("dispatch", "reassign"):
+        incident.assignee = _assignee(incident, request.assignee)
+    if request.action == "extend":
+        if request.due_at is None or not request.note.strip():
+            raise Invalid("An extension needs a new due_at and a reason in note.", field="due_at")
+        if incident.due_at is not None and request.due_at <= incident.due_at:
+            raise Invalid("The new deadline must be later than the current one.", field="due_at")
+        if request.due_at <= now:
+            raise Invalid("The new deadline must be in the future.", field="due_at")
+        incident.due_at = request.due_at
+    if request.action in ("reject", "reopen", "dispute") and not request.note.strip():
+        raise Invalid(f"Say why in note when you {request.action}.", field="note")
+    if request.action == "comment" and not request.note.strip():
+        raise Invalid("A comment needs a note.", field="note")
+
+
+def _enter(incident: Incident, to_status: str, *, from_status: str, now: datetime) -> None:
+    incident.status = to_status
+    if to_status == Status.ACCEPTED:
+        incident.accepted_at = now
+    incident.closed_at = now if to_status == Status.CLOSED else None
+    # Starting work keeps the handling deadline set at dispatch; every other move starts a
+    # new stage with its own clock.
+    if (from_status, to_status) != (Status.DISPATCHED, Status.IN_PROGRESS):
+        incident.due_at = stage_due_at(incident, to_status, now=now)
+
+
+def _assignee(incident: Incident, username: str | None) -> User:
+    """A worker of the case's grid; for a case outside every grid, a worker of its street, or
+    any worker when it is outside every street too."""
+    if not username:
+        raise Invalid("Name the worker to dispatch to in assignee.", field="assignee")
+    workers = User.objects.filter(role=Role.WORKER, is_active=True, username=username)
+    if incident.grid_id is not None:
+        workers = workers.filter(grids=incident.grid_id)
+    elif incident.street_id is not None:
+        workers = workers.filter(grids__street=incident.street_id)
+    worker = workers.distinct().first()
+    if worker is None:
+        raise Invalid(f"'{username}' is not a worker of this case's grid.", field="assignee")
+    return worker

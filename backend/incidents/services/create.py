@@ -1,0 +1,150 @@
+"""Submitting a report: idempotent by client_id, placed in its grid, never dropped."""
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from backend.accounts.models import User
+from backend.boundaries.locator import locate
+from backend.boundaries.models import Grid, Street
+from backend.core.errors import Invalid
+
+from ..deadlines import stage_due_at
+from ..models import CategoryCode, Incident, NumberSequence, Priority, Severity, Status, Subcategory
+from .timeline import timeline_record
+
+SEVERITY_PRIORITY = {
+    Severity.GENERAL: Priority.NORMAL,
+    Severity.SERIOUS: Priority.HIGH,
+    Severity.MAJOR: Priority.URGENT,
+}
+
+
+@dataclass(frozen=True)
+class NewIncident:
+    client_id: uuid.UUID
+    category: str
+    title: str
+    lon: float
+    lat: float
+    subcategory: str | None = None
+    description: str = ""
+    address: str = ""
+    occurred_at: datetime | None = None
+    housing_project: str | None = None
+    severity: str | None = None
+
+    def fingerprint(self) -> str:
+        body = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        canonical = json.dumps(body, sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def incident_create(*, reporter: User, report: NewIncident) -> tuple[Incident, bool]:
+    """File a report; returns the incident and whether it is new.
+
+    A retry with the same client_id returns the first incident (also when retries race: the
+    unique constraint decides, and the loser reads the winner's row); the same client_id with
+    a different body is refused.
+    """
+    fingerprint = report.fingerprint()
+    existing = _existing(reporter, report.client_id, fingerprint)
+    if existing is not None:
+        return existing, False
+    subcategory = _subcategory(report)
+    try:
+        with transaction.atomic():
+            return _insert(reporter, report, subcategory, fingerprint), True
+    except IntegrityError:
+        existing = _existing(reporter, report.client_id, fingerprint)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _existing(reporter: User, client_id: uuid.UUID, fingerprint: str) -> Incident | None:
+    found = Incident.objects.filter(reporter=reporter, client_id=client_id).first()
+    if found is not None and found.client_fingerprint != fingerprint:
+        raise Invalid(
+            "This client_id was already used for a different report.",
+            field="client_id",
+            code="client_id_reused",
+        )
+    return found
+
+
+def _subcategory(report: NewIncident) -> Subcategory | None:
+    if report.severity and report.category != CategoryCode.SAFETY:
+        raise Invalid("Severity applies to safety hazards only.", field="severity")
+    if report.housing_project:
+        raise Invalid("No housing project with that id.", field="housing_project")
+    if not report.subcategory:
+        return None
+    found = Subcategory.objects.filter(code=report.subcategory, active=True).first()
+    if found is None or found.category != report.category:
+        raise Invalid(
+            f"No subcategory '{report.subcategory}' in category '{report.category}'.",
+            field="subcategory",
+        )
+    return found
+
+
+def _insert(
+    reporter: User, report: NewIncident, subcategory: Subcategory | None, fingerprint: str
+) -> Incident:
+    now = timezone.now()
+    location = locate(report.lon, report.lat)
+    incident = Incident(
+        number=_next_number(now),
+        category=report.category,
+        subcategory=subcategory,
+        severity=report.severity or "",
+        title=report.title,
+        description=report.description,
+        lon=report.lon,
+        lat=report.lat,
+        address=report.address,
+        occurred_at=report.occurred_at,
+        street=Street.objects.get(code=location.street.code) if location.street else None,
+        grid=Grid.objects.get(code=location.grid.code) if location.grid else None,
+        status=Status.REPORTED,
+        priority=SEVERITY_PRIORITY.get(report.severity, Priority.NORMAL),
+        reporter=reporter,
+        client_id=report.client_id,
+        client_fingerprint=fingerprint,
+        created_at=now,
+        updated_at=now,
+    )
+    incident.due_at = stage_due_at(incident, Status.REPORTED, now=now)
+    incident.save()
+    timeline_record(
+        incident=incident,
+        actor=reporter,
+        action="create",
+        from_status="",
+        to_status=Status.REPORTED,
+        at=now,
+    )
+    return incident
+
+
+def _next_number(now: datetime) -> str:
+    """`SF-20261124-0001`: zone prefix, the zone's local date, the day's sequence."""
+    day = timezone.localdate(now).strftime("%Y%m%d")
+    prefix = f"{settings.GRIDGOV_NUMBER_PREFIX}-{day}"
+    # An UPDATE takes the row lock, so concurrent reports get consecutive numbers.
+    if not NumberSequence.objects.filter(prefix=prefix).update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                NumberSequence.objects.create(prefix=prefix, last=1)
+        except IntegrityError:
+            NumberSequence.objects.filter(prefix=prefix).update(last=F("last") + 1)
+    last = NumberSequence.objects.get(prefix=prefix).last
+    return f"{prefix}-{last:04d}"
