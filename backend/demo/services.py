@@ -61,6 +61,33 @@ def demo_accounts_create() -> list[DemoAccount]:
     return created
 
 
+@transaction.atomic
+def demo_people_create() -> int:
+    """Workers for the grids that `worker` and `worker2` do not patrol, and a few residents,
+    so every demo case can be reported and dispatched; they cannot sign in."""
+    created = 0
+    for grid in Grid.objects.filter(workers__isnull=True).order_by("code"):
+        user, new = User.objects.get_or_create(
+            username=f"gw{grid.code}",
+            defaults={"role": Role.WORKER, "display_name": f"{grid.name}网格员"},
+        )
+        if new:
+            user.set_unusable_password()
+            user.save()
+            created += 1
+        user.grids.add(grid)
+    for number, name in enumerate(["赵丽", "孙伟", "周静", "吴磊", "郑洁"], start=1):
+        user, new = User.objects.get_or_create(
+            username=f"resident{number:02d}",
+            defaults={"role": Role.RESIDENT, "display_name": f"居民 {name}"},
+        )
+        if new:
+            user.set_unusable_password()
+            user.save()
+            created += 1
+    return created
+
+
 def _scope_text(role: str, grids: list[Grid]) -> str:
     if grids:
         return "grids " + ", ".join(grid.code for grid in grids)

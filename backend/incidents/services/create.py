@@ -47,12 +47,14 @@ class NewIncident:
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def incident_create(*, reporter: User, report: NewIncident) -> tuple[Incident, bool]:
+def incident_create(
+    *, reporter: User, report: NewIncident, now: datetime | None = None
+) -> tuple[Incident, bool]:
     """File a report; returns the incident and whether it is new.
 
     A retry with the same client_id returns the first incident (also when retries race: the
     unique constraint decides, and the loser reads the winner's row); the same client_id with
-    a different body is refused.
+    a different body is refused. `now` is for replaying history and frozen-clock tests.
     """
     fingerprint = report.fingerprint()
     existing = _existing(reporter, report.client_id, fingerprint)
@@ -61,7 +63,7 @@ def incident_create(*, reporter: User, report: NewIncident) -> tuple[Incident, b
     subcategory = _subcategory(report)
     try:
         with transaction.atomic():
-            return _insert(reporter, report, subcategory, fingerprint), True
+            return _insert(reporter, report, subcategory, fingerprint, now or timezone.now()), True
     except IntegrityError:
         existing = _existing(reporter, report.client_id, fingerprint)
         if existing is None:
@@ -97,9 +99,12 @@ def _subcategory(report: NewIncident) -> Subcategory | None:
 
 
 def _insert(
-    reporter: User, report: NewIncident, subcategory: Subcategory | None, fingerprint: str
+    reporter: User,
+    report: NewIncident,
+    subcategory: Subcategory | None,
+    fingerprint: str,
+    now: datetime,
 ) -> Incident:
-    now = timezone.now()
     location = locate(report.lon, report.lat)
     incident = Incident(
         number=_next_number(now),

@@ -1,6 +1,14 @@
+import sys
+
 from django.core.management.base import BaseCommand
 
-from backend.demo.services import DEMO_PASSWORD, demo_accounts_create, demo_zone_load
+from backend.demo.incidents import demo_incidents_load
+from backend.demo.services import (
+    DEMO_PASSWORD,
+    demo_accounts_create,
+    demo_people_create,
+    demo_zone_load,
+)
 
 
 class Command(BaseCommand):
@@ -10,11 +18,21 @@ class Command(BaseCommand):
         self.stderr.write("loading demo zone (Wanghua outline, fictional streets and grids)…")
         zone = demo_zone_load()
         accounts = demo_accounts_create()
+        demo_people_create()
+        self.stderr.write("filing demo incidents (replayed through the case workflow)…")
+        filed = demo_incidents_load(progress=self._progress)
         self.stdout.write(zone.notice)
         self.stdout.write(f"demo accounts (password '{DEMO_PASSWORD}'):")
         for account in accounts:
             self.stdout.write(f"  {account.username:<11} {account.role:<11} {account.scope}")
         self.stdout.write(
             f"demo loaded: {len(zone.streets)} streets, {len(zone.grids)} grids, "
-            f"{len(accounts)} accounts"
+            f"{len(accounts)} accounts, "
+            + (f"{filed} incidents" if filed else "incidents already there")
         )
+
+    def _progress(self, done: int, total: int) -> None:
+        if done % 50 == 0 or done == total:
+            sys.stderr.write(f"\r  {done}/{total}")
+            if done == total:
+                sys.stderr.write("\n")
