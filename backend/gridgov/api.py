@@ -4,8 +4,10 @@ from ninja import NinjaAPI
 
 from backend.accounts.api import router as accounts_router
 from backend.boundaries.api import router as boundaries_router
+from backend.core.api import router as health_router
 from backend.core.handlers import register_error_handlers
 from backend.incidents.api import router as incidents_router
+from backend.stats.api import router as stats_router
 
 api = NinjaAPI(
     title="gridgov",
@@ -16,6 +18,8 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 register_error_handlers(api)
+api.add_router("/", health_router)
 api.add_router("/auth", accounts_router)
 api.add_router("/", boundaries_router)
 api.add_router("/", incidents_router)
+api.add_router("/stats", stats_router)

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "backend.accounts",
     "backend.boundaries",
     "backend.incidents",
+    "backend.open311",
+    "backend.stats",
     "backend.demo",
 ]
 
@@ -93,7 +95,6 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'gridgov.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -107,6 +108,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not Django's shared in-memory database: tests with threads then meet SQLite's
     # real locking, as the demo does.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-gridgov.sqlite3")}
+else:
+    # Under ASGI every request runs in a thread of its own, so Django's persistent connections
+    # would pile up one per thread; a pool shared by the process saves the PostgreSQL
+    # handshake per request without that leak.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2,
+        "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "16")),
+        "timeout": 10,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

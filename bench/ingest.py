@@ -1,0 +1,207 @@
+"""Report ingestion under load: POST /api/v1/incidents against a real ASGI server on PostgreSQL.
+
+Run: .venv/bin/python bench/ingest.py [--clients 32] [--seconds 20]
+Starts `gridgov serve` (one Uvicorn process) on a database of its own (`gridgov_bench_ingest`,
+created and loaded with the demo zone), then drives it with N concurrent HTTP clients: first
+a trivial endpoint of the same server (`GET /api/v1/health`), then report submissions, and
+prints both with the ratio. Finally it replays 1,000 submitted client_ids and counts duplicates.
+"""
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import psycopg
+
+REPO = Path(__file__).resolve().parent.parent
+DATABASE = "gridgov_bench_ingest"
+# Inside the demo zone (WGS-84).
+LON_RANGE, LAT_RANGE = (123.72, 123.98), (41.80, 41.89)
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def database_url() -> str:
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    return base.rsplit("/", 1)[0] + f"/{DATABASE}"
+
+
+def prepare_database(env: dict) -> None:
+    admin_url = database_url().rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {DATABASE}")
+    gridgov = [sys.executable, "-m", "backend.cli"]
+    subprocess.run([*gridgov, "migrate", "-v0"], cwd=REPO, env=env, check=True)
+    loader = (
+        "from backend.demo.services import demo_zone_load, demo_accounts_create;"
+        "demo_zone_load(); demo_accounts_create()"
+    )
+    subprocess.run(
+        [*gridgov, "shell", "-c", loader], cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(env: dict, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "backend.cli", "serve", "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(200):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
+            return server
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("server did not start")
+
+
+def report_body(rng: random.Random) -> dict:
+    return {
+        "client_id": str(uuid.uuid4()),
+        "category": rng.choice(["safety", "other", "other", "housing"]),
+        "title": "路灯不亮",
+        "description": "巡查发现，请尽快处理。",
+        "lon": rng.uniform(*LON_RANGE),
+        "lat": rng.uniform(*LAT_RANGE),
+    }
+
+
+async def drive(base: str, token: str, clients: int, seconds: float, make_request) -> dict:
+    """Run `clients` loops for `seconds`; returns latencies (s) and counts."""
+    latencies: list[float] = []
+    failures = 0
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30) as http:
+
+        async def loop(seed: int) -> None:
+            nonlocal failures
+            rng = random.Random(seed)
+            while time.perf_counter() < deadline:
+                start = time.perf_counter()
+                response = await make_request(http, rng)
+                latencies.append(time.perf_counter() - start)
+                failures += response.status_code >= 400
+
+        started = time.perf_counter()
+        await asyncio.gather(*(loop(n) for n in range(clients)))
+        elapsed = time.perf_counter() - started
+    return {"latencies": latencies, "failures": failures, "elapsed": elapsed}
+
+
+def row(name: str, result: dict) -> tuple:
+    latencies = sorted(result["latencies"])
+    p99 = latencies[int(len(latencies) * 0.99) - 1]
+    rate = len(latencies) / result["elapsed"]
+    return (
+        name,
+        len(latencies),
+        rate,
+        statistics.median(latencies) * 1000,
+        p99 * 1000,
+        result["failures"],
+    )
+
+
+async def replay(base: str, token: str, bodies: list[dict]) -> tuple[int, int]:
+    """Send each body again, 32 at a time: every answer must be 200, none a new incident."""
+    semaphore = asyncio.Semaphore(32)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as http:
+
+        async def send(body: dict) -> int:
+            async with semaphore:
+                return (await http.post("/api/v1/incidents", json=body)).status_code
+
+        codes = await asyncio.gather(*(send(body) for body in bodies))
+    return sum(code == 200 for code in codes), sum(code != 200 for code in codes)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=20)
+    args = parser.parse_args()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "GRIDGOV_HTTPS": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("REDIS_URL", None)
+    progress(f"preparing database {DATABASE} (migrate, demo zone)…")
+    prepare_database(env)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(env, port)
+    try:
+        token = httpx.post(
+            f"{base}/api/v1/auth/token", json={"username": "worker", "password": "gridgov-demo"}
+        ).json()["token"]
+        sent: list[dict] = []
+
+        async def trivial(http, rng):
+            return await http.get("/api/v1/health")
+
+        async def submit(http, rng):
+            body = report_body(rng)
+            response = await http.post("/api/v1/incidents", json=body)
+            if response.status_code == 201:
+                sent.append(body)
+            return response
+
+        progress(f"warm-up, then {args.seconds:.0f} s of GET /health with {args.clients} clients…")
+        asyncio.run(drive(base, token, args.clients, 2, trivial))
+        trivial_result = asyncio.run(drive(base, token, args.clients, args.seconds, trivial))
+        progress(f"{args.seconds:.0f} s of POST /incidents with {args.clients} clients…")
+        ingest_result = asyncio.run(drive(base, token, args.clients, args.seconds, submit))
+        progress("replaying 1,000 client_ids…")
+        with psycopg.connect(database_url()) as connection:
+            before = connection.execute("SELECT count(*) FROM incidents_incident").fetchone()[0]
+            ok, refused = asyncio.run(replay(base, token, sent[:1000]))
+            after = connection.execute("SELECT count(*) FROM incidents_incident").fetchone()[0]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    rows = [row("GET /api/v1/health", trivial_result), row("POST /api/v1/incidents", ingest_result)]
+    print(f"{'endpoint':<24}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+    for name, count, rate, p50, p99, failures in rows:
+        print(f"{name:<24}{count:>10,}{rate:>10.0f}{p50:>10.1f}{p99:>10.1f}{failures:>8}")
+    ratio = rows[1][2] / rows[0][2]
+    print(f"ingestion / trivial rate: {ratio:.2f} (target >= 0.50)")
+    print(
+        f"replayed {ok + refused} client_ids: {ok} answered 200, {refused} other, "
+        f"{after - before} duplicates"
+    )
+    print(
+        f"summary: {rows[1][2]:.0f} reports/s at p99 {rows[1][4]:.0f} ms with {args.clients} "
+        f"clients, {ratio:.0%} of the trivial endpoint; {after - before} duplicates on replay"
+    )
+
+
+if __name__ == "__main__":
+    main()
