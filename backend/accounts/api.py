@@ -17,7 +17,9 @@ def _token_out(issued: services.IssuedToken) -> TokenOut:
     )
 
 
-@router.post("/token", response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut})
+@router.post(
+    "/token", response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+)
 def token(request: HttpRequest, credentials: CredentialsIn):
     issued = services.token_issue(
         username=credentials.username,
@@ -27,7 +29,10 @@ def token(request: HttpRequest, credentials: CredentialsIn):
     return _token_out(issued)
 
 
-@router.post("/register", response={201: TokenOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut})
+@router.post(
+    "/register",
+    response={201: TokenOut, 400: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+)
 def register(request: HttpRequest, registration: RegistrationIn):
     issued = services.user_register(
         username=registration.username,

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "backend.accounts",
     "backend.boundaries",
     "backend.incidents",
+    "backend.realtime",
     "backend.open311",
     "backend.stats",
     "backend.demo",
@@ -124,8 +125,15 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "BACKEND": "backend.realtime.layers.BlockingPoolRedisChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                # Memberships left by a killed process vanish after this; live sockets renew
+                # theirs every GRIDGOV_WS_RECHECK_SECONDS.
+                "group_expiry": int(os.environ.get("GRIDGOV_GROUP_EXPIRY_SECONDS", "300")),
+                "capacity": 1000,
+                "max_connections": int(os.environ.get("REDIS_MAX_CONNECTIONS", "100")),
+            },
         }
     }
 else:
@@ -185,3 +193,4 @@ LOGGING = {
 }
 GRIDGOV_CLIENT_IP_HEADER = os.environ.get("GRIDGOV_CLIENT_IP_HEADER", "")
 GRIDGOV_NUMBER_PREFIX = os.environ.get("GRIDGOV_NUMBER_PREFIX", "SF")
+GRIDGOV_WS_RECHECK_SECONDS = float(os.environ.get("GRIDGOV_WS_RECHECK_SECONDS", "60"))

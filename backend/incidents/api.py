@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.http import FileResponse, HttpRequest
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -18,6 +20,7 @@ from .schemas import (
     incident_detail_out,
     incident_out,
     photo_url,
+    plausible_moment,
 )
 from .services.actions import ActionRequest
 from .services.create import NewIncident
@@ -26,6 +29,8 @@ from .services.photos import Upload
 router = Router(tags=["incidents"], auth=REQUIRED)
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+# A body that does not parse at all (not JSON, broken multipart) is Ninja's 400.
+BODY_ERRORS = {400: ErrorOut, **ERRORS}
 STATUSES = {"reported", "accepted", "dispatched", "in_progress", "resolved", "closed", "rejected"}
 CATEGORIES = {"safety", "petition", "housing", "other"}
 
@@ -51,6 +56,11 @@ class ListQuery(Schema):
     @classmethod
     def known_categories(cls, value: str | None) -> str | None:
         return _known(value, CATEGORIES)
+
+    @field_validator("since")
+    @classmethod
+    def plausible_since(cls, value: datetime | None) -> datetime | None:
+        return plausible_moment(value)
 
     @field_validator("bbox")
     @classmethod
@@ -95,12 +105,13 @@ def _bbox(value: str) -> tuple[float, float, float, float]:
 
 def _incident_id(raw: str) -> int:
     # Ids are opaque to clients: anything that is not one of ours is simply not found.
-    if not raw.isdigit() or len(raw) > 18:
+    # isdigit() alone also takes "²" (int() fails) and "١" (other scripts' digits).
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         raise NotFound("No such incident.")
     return int(raw)
 
 
-@router.post("/incidents", response={200: IncidentOut, 201: IncidentOut, **ERRORS})
+@router.post("/incidents", response={200: IncidentOut, 201: IncidentOut, **BODY_ERRORS})
 def incident_submit(request: HttpRequest, report: IncidentIn):
     incident, created = services.incident_create(
         reporter=request.auth, report=NewIncident(**report.model_dump())
@@ -126,7 +137,7 @@ def incident_detail(request: HttpRequest, incident_id: str):
     return incident_detail_out(incident, request.auth)
 
 
-@router.post("/incidents/{incident_id}/actions", response={200: IncidentDetailOut, **ERRORS})
+@router.post("/incidents/{incident_id}/actions", response={200: IncidentDetailOut, **BODY_ERRORS})
 def incident_action(request: HttpRequest, incident_id: str, action: ActionIn):
     incident = services.incident_apply_action(
         user=request.auth,
@@ -138,7 +149,7 @@ def incident_action(request: HttpRequest, incident_id: str, action: ActionIn):
 
 @router.post(
     "/incidents/{incident_id}/photos",
-    response={201: PhotoOut, 413: ErrorOut, 415: ErrorOut, **ERRORS},
+    response={201: PhotoOut, 413: ErrorOut, 415: ErrorOut, **BODY_ERRORS},
 )
 def incident_photo_add(request: HttpRequest, incident_id: str, file: File[UploadedFile]):
     if file.size > services.photos.MAX_PHOTO_BYTES:

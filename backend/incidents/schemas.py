@@ -1,6 +1,6 @@
 """What goes in and out of the incidents API, and how a case is shown to a given viewer."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 from uuid import UUID
 
@@ -22,6 +22,28 @@ StatusName = Literal[
 Longitude = Field(ge=-180, le=180, allow_inf_nan=False, strict=True)
 Latitude = Field(ge=-90, le=90, allow_inf_nan=False, strict=True)
 CLOCK_SKEW = timedelta(minutes=10)
+# Moments outside these are typos or probes: before 1901 the zone's clock ran on local mean
+# time (+08:05:43, an offset ISO 8601 clients cannot read), and near years 1 and 9999 a moment
+# with an offset has no UTC equivalent to store or compare (a server error otherwise).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def plausible_moment(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    if not EARLIEST <= moment < LATEST:
+        raise ValueError(f"must be between {EARLIEST:%Y} and {LATEST:%Y}")
+    # The same moment in UTC: ISO 8601 allows offsets up to ±23:59, PostgreSQL only ±15:59.
+    return moment.astimezone(UTC)
+
+
+def _without_nul(text: str | None) -> str | None:
+    # PostgreSQL cannot store U+0000 in text (nor compare with it); refused here, it is a 422 on
+    # every database instead of a server error on one.
+    if text is not None and "\x00" in text:
+        raise ValueError("must not contain NUL characters")
+    return text
 
 
 class IncidentIn(Schema):
@@ -37,6 +59,11 @@ class IncidentIn(Schema):
     housing_project: str | None = Field(default=None, max_length=64)
     severity: Literal["general", "serious", "major"] | None = None
 
+    @field_validator("subcategory", "title", "description", "address", "housing_project")
+    @classmethod
+    def no_nul(cls, text: str | None) -> str | None:
+        return _without_nul(text)
+
     @field_validator("title")
     @classmethod
     def title_not_blank(cls, title: str) -> str:
@@ -49,7 +76,7 @@ class IncidentIn(Schema):
     def not_in_the_future(cls, occurred_at: datetime | None) -> datetime | None:
         if occurred_at is not None and occurred_at > timezone.now() + CLOCK_SKEW:
             raise ValueError("must not be in the future")
-        return occurred_at
+        return plausible_moment(occurred_at)
 
 
 class ActionIn(Schema):
@@ -57,6 +84,16 @@ class ActionIn(Schema):
     note: str = Field(default="", max_length=5000)
     assignee: str | None = Field(default=None, max_length=150)
     due_at: AwareDatetime | None = None
+
+    @field_validator("note", "assignee")
+    @classmethod
+    def no_nul(cls, text: str | None) -> str | None:
+        return _without_nul(text)
+
+    @field_validator("due_at")
+    @classmethod
+    def plausible_due_at(cls, due_at: datetime | None) -> datetime | None:
+        return plausible_moment(due_at)
 
 
 class ReporterOut(Schema):
@@ -125,7 +162,11 @@ def photo_url(incident_id: int, photo_id: int) -> str:
 
 def incident_out(incident: Incident, viewer: User) -> dict:
     """The case as `viewer` may see it: the reporter masked unless they may see them."""
-    visible = may_see_reporter(viewer, incident)
+    return incident_payload(incident, reveal_reporter=may_see_reporter(viewer, incident))
+
+
+def incident_payload(incident: Incident, *, reveal_reporter: bool) -> dict:
+    visible = reveal_reporter
     reporter = incident.reporter
     return {
         "id": incident.pk,

@@ -39,13 +39,28 @@ def supervises(user: User, incident: Incident) -> bool:
 
 
 def may_see_reporter(user: User, incident: Incident) -> bool:
-    """Reporters are named only to supervisors; petitioners only to those with the permission."""
-    if incident.reporter_id == user.pk:
+    return reporter_visible(
+        viewer_id=user.pk,
+        viewer_role=user.role,
+        sees_petitioners=user.role in (Role.SUPERVISOR, Role.ADMIN)
+        and user.has_perm(PETITIONER_PERMISSION),
+        category=incident.category,
+        reporter_id=incident.reporter_id,
+    )
+
+
+def reporter_visible(
+    *, viewer_id: int, viewer_role: str, sees_petitioners: bool, category: str, reporter_id: int
+) -> bool:
+    """Reporters are named only to supervisors; petitioners only to supervisors holding the
+    petition permission (信访工作条例: the petitioner must never reach those complained about).
+    Everyone sees themself. Every exit (REST, WebSocket, exports) asks this one function."""
+    if reporter_id == viewer_id:
         return True
-    if user.role not in (Role.SUPERVISOR, Role.ADMIN):
+    if viewer_role not in (Role.SUPERVISOR, Role.ADMIN):
         return False
-    if incident.category == "petition":
-        return user.has_perm(PETITIONER_PERMISSION)
+    if category == "petition":
+        return sees_petitioners
     return True
 
 

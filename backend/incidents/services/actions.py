@@ -8,11 +8,13 @@ from django.utils import timezone
 
 from backend.accounts.models import Role, User
 from backend.core.errors import Invalid
+from backend.stats.services import grid_rollup_apply
 
 from .. import workflow
 from ..deadlines import stage_due_at
 from ..models import Incident, Status
 from ..selectors import incident_get, supervises
+from .events import incident_event_record
 from .timeline import timeline_record
 
 
@@ -37,12 +39,14 @@ def incident_apply_action(
     to_status = workflow.check(request.action, incident, parties)
     now = now or timezone.now()
     from_status = incident.status
+    previous_assignee_id = incident.assignee_id
     _apply_details(incident, request, now=now)
     if request.action == "handle_on_spot":
         incident.assignee = user
     if to_status != from_status:
         _enter(incident, to_status, from_status=from_status, now=now)
     incident.updated_at = now
+    grid_rollup_apply(incident=incident)
     incident.save()
     timeline_record(
         incident=incident,
@@ -52,6 +56,13 @@ def incident_apply_action(
         to_status=to_status,
         note=request.note,
         at=now,
+    )
+    incident_event_record(
+        incident=incident,
+        type="incident.updated",
+        previous_assignee_id=(
+            previous_assignee_id if previous_assignee_id != incident.assignee_id else None
+        ),
     )
     return incident
 

@@ -15,9 +15,11 @@ from backend.accounts.models import User
 from backend.boundaries.locator import locate
 from backend.boundaries.models import Grid, Street
 from backend.core.errors import Invalid
+from backend.stats.services import grid_rollup_apply
 
 from ..deadlines import stage_due_at
 from ..models import CategoryCode, Incident, NumberSequence, Priority, Severity, Status, Subcategory
+from .events import incident_event_record
 from .timeline import timeline_record
 
 SEVERITY_PRIORITY = {
@@ -128,6 +130,7 @@ def _insert(
         updated_at=now,
     )
     incident.due_at = stage_due_at(incident, Status.REPORTED, now=now)
+    grid_rollup_apply(incident=incident)
     incident.save()
     timeline_record(
         incident=incident,
@@ -137,6 +140,7 @@ def _insert(
         to_status=Status.REPORTED,
         at=now,
     )
+    incident_event_record(incident=incident, type="incident.created")
     return incident
 
 

@@ -14,6 +14,7 @@ from backend.core.errors import GridgovError, Invalid
 
 from ..models import Photo
 from ..selectors import incident_get
+from .events import incident_event_record
 from .timeline import timeline_record
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -74,6 +75,7 @@ def photo_add(*, user: User, incident_id: int, upload: Upload) -> Photo:
         to_status=incident.status,
         at=now,
     )
+    incident_event_record(incident=incident, type="incident.updated")
     return photo
 
 

@@ -1,0 +1,206 @@
+"""`/ws/events`: the live feed of incident changes, with replay of what a dropped client missed.
+
+The order of work on connect is what makes the switch from replay to live exact: the socket
+joins its groups *before* it reads the log, and Channels hands a consumer one message at a time,
+so live events that arrive during the replay wait in the queue; afterwards every event at or
+below the last one sent is dropped, which also removes the duplicates that come from being in
+several groups at once.
+"""
+
+import asyncio
+import logging
+from urllib.parse import parse_qs, urlsplit
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils import timezone
+
+from backend.accounts.models import AuthToken, Role, User, hash_token
+from backend.accounts.services import user_for_token
+from backend.incidents.selectors import PETITIONER_PERMISSION, reporter_visible
+
+from .models import Event
+from .scope import events_visible_to, user_groups
+from .services import latest_seq
+
+logger = logging.getLogger("gridgov.realtime")
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN_ORIGIN = 4403
+CLOSE_BAD_REQUEST = 4400
+REPLAY_BATCH = 500
+
+
+class EventsConsumer(AsyncJsonWebsocketConsumer):
+    user: User | None = None
+    token: str | None = None
+    last_sent = 0
+    joined: frozenset[str] = frozenset()
+    watcher: asyncio.Task | None = None
+
+    async def connect(self) -> None:
+        # Accept first: a close code (4401) can only be sent on an accepted socket.
+        await self.accept()
+        params = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
+        self.token = (params.get("token") or [None])[0]
+        self.user, close_code = await self._authenticate()
+        if self.user is None:
+            await self.close(code=close_code)
+            return
+        try:
+            after = _after(params)
+        except ValueError:
+            await self.close(code=CLOSE_BAD_REQUEST)
+            return
+        self.sees_petitioners = await database_sync_to_async(self._sees_petitioners)()
+        await self._join_groups()
+        latest = await database_sync_to_async(latest_seq)()
+        await self.send_json({"type": "hello", "seq": latest})
+        self.last_sent = latest if after is None else after
+        if after is not None:
+            await self._replay(after)
+        self.watcher = asyncio.create_task(self._watch())
+
+    async def disconnect(self, code: int) -> None:
+        if self.watcher is not None:
+            self.watcher.cancel()
+        for group in self.joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.joined = frozenset()
+
+    async def receive_json(self, content, **kwargs) -> None:
+        # The feed is one-way; a client's ping gets a pong so it can measure the link.
+        if isinstance(content, dict) and content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+
+    async def incident_event(self, message: dict) -> None:
+        """A live event from the channel layer."""
+        if message["seq"] <= self.last_sent:
+            return
+        await self._send_event(
+            seq=message["seq"],
+            event_type=message["event_type"],
+            at=message["at"],
+            category=message["category"],
+            reporter_id=message["reporter_id"],
+            incident=message["incident"],
+        )
+
+    async def scope_changed(self, message: dict) -> None:
+        """The user's grids or streets changed: move the socket to the groups of the new scope."""
+        self.user = await database_sync_to_async(User.objects.get)(pk=self.user.pk)
+        await self._join_groups()
+
+    async def _authenticate(self) -> tuple[User | None, int]:
+        if self.token:
+            user = await database_sync_to_async(user_for_token)(self.token)
+            return user, CLOSE_UNAUTHENTICATED
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            return None, CLOSE_UNAUTHENTICATED
+        # A cookie goes along with any page's request, so a cookie-signed socket must come
+        # from our own pages; tokens are sent on purpose and need no such check.
+        if not _same_origin(self.scope):
+            return None, CLOSE_FORBIDDEN_ORIGIN
+        return user, CLOSE_UNAUTHENTICATED
+
+    def _sees_petitioners(self) -> bool:
+        return self.user.role in (Role.SUPERVISOR, Role.ADMIN) and self.user.has_perm(
+            PETITIONER_PERMISSION
+        )
+
+    async def _join_groups(self) -> None:
+        wanted = frozenset(await database_sync_to_async(user_groups)(self.user))
+        for group in wanted:
+            # Also for groups already joined: re-adding renews the membership's expiry.
+            await self.channel_layer.group_add(group, self.channel_name)
+        for group in self.joined - wanted:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.joined = wanted
+
+    async def _replay(self, after: int) -> None:
+        while True:
+            batch = await database_sync_to_async(self._events_after)(self.last_sent)
+            for event in batch:
+                await self._send_event(
+                    seq=event.seq,
+                    event_type=event.type,
+                    at=event.at.isoformat(),
+                    category=event.category,
+                    reporter_id=event.reporter_id,
+                    incident=event.payload,
+                )
+            if len(batch) < REPLAY_BATCH:
+                return
+
+    def _events_after(self, seq: int) -> list[Event]:
+        return list(events_visible_to(self.user).filter(seq__gt=seq).order_by("seq")[:REPLAY_BATCH])
+
+    async def _send_event(self, *, seq, event_type, at, category, reporter_id, incident) -> None:
+        visible = reporter_visible(
+            viewer_id=self.user.pk,
+            viewer_role=self.user.role,
+            sees_petitioners=self.sees_petitioners,
+            category=category,
+            reporter_id=reporter_id,
+        )
+        if not visible:
+            incident = {
+                **incident,
+                "reporter": {
+                    **incident["reporter"],
+                    "username": None,
+                    "display_name": None,
+                    "phone": None,
+                },
+            }
+        await self.send_json({"type": event_type, "seq": seq, "at": at, "incident": incident})
+        self.last_sent = seq
+
+    async def _watch(self) -> None:
+        """Close the socket when its credentials lapse; renew group memberships meanwhile."""
+        interval_s = settings.GRIDGOV_WS_RECHECK_SECONDS
+        try:
+            while True:
+                await asyncio.sleep(await self._seconds_to_recheck(interval_s))
+                user, _ = await self._authenticate()
+                if user is None or not user.is_active:
+                    await self.close(code=CLOSE_UNAUTHENTICATED)
+                    return
+                await self._join_groups()
+        except asyncio.CancelledError:
+            pass
+
+    async def _seconds_to_recheck(self, interval_s: float) -> float:
+        if not self.token:
+            return interval_s
+        expires_at = await database_sync_to_async(_token_expiry)(self.token)
+        if expires_at is None:
+            return 0
+        return max(0.0, min(interval_s, (expires_at - timezone.now()).total_seconds() + 0.05))
+
+
+def _token_expiry(token: str):
+    return (
+        AuthToken.objects.filter(key_hash=hash_token(token), revoked_at__isnull=True)
+        .values_list("expires_at", flat=True)
+        .first()
+    )
+
+
+def _after(params: dict) -> int | None:
+    """The `after` parameter, None when absent; ValueError when it is not a seq."""
+    values = params.get("after")
+    if not values:
+        return None
+    if not (values[0].isdigit() and len(values[0]) < 19):
+        raise ValueError(values[0])
+    return int(values[0])
+
+
+def _same_origin(scope: dict) -> bool:
+    headers = dict(scope.get("headers", []))
+    origin = headers.get(b"origin", b"").decode(errors="replace")
+    host = headers.get(b"host", b"").decode(errors="replace")
+    return bool(origin) and urlsplit(origin).netloc == host

@@ -1,0 +1,260 @@
+"""The two ways of counting, both with GROUP BY in the database, both giving {key: Counts}.
+
+- From the incidents (`counts_from_incidents`): any scope, e.g. a worker's "my grids, plus the
+  cases assigned to me or reported by me".
+- From the rollups (`counts_from_rollups`): a scope of whole streets (supervisors, admins).
+  Whole days of the period come from the day tallies; the parts of a day at either end of a
+  `from`/`to` that is not a local midnight, and `overdue`, come from the incidents. The median
+  over all time comes from the hour buckets of `GridCloseHours` (each value taken as the middle
+  of its bucket, so within half an hour of the exact one); over a period, from the incidents.
+"""
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, DurationField, F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from backend.incidents.models import FINAL_STATUSES, CategoryCode, Incident, Status
+
+from .aggregates import PercentileCont
+from .models import GridCloseHours, GridDayTally
+
+CATEGORIES: tuple[str, ...] = tuple(CategoryCode.values)
+
+
+@dataclass
+class Counts:
+    total: int = 0
+    open: int = 0
+    overdue: int = 0
+    closed: int = 0
+    by_category: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
+    median_hours_to_close: float | None = None
+
+    def add(self, other: "Counts") -> None:
+        self.total += other.total
+        self.open += other.open
+        self.overdue += other.overdue
+        self.closed += other.closed
+        for category, n in other.by_category.items():
+            self.by_category[category] += n
+
+    def as_dict(self) -> dict:
+        return {
+            "total": self.total,
+            "open": self.open,
+            "overdue": self.overdue,
+            "closed": self.closed,
+            "by_category": dict(self.by_category),
+            "median_hours_to_close": self.median_hours_to_close,
+        }
+
+
+@dataclass(frozen=True)
+class RollupScope:
+    """What the rollups are narrowed to: street, grid and category ids/codes, or None for all."""
+
+    street_ids: list[int] | None
+    grid_id: int | None
+    categories: tuple[str, ...]
+
+
+def overdue_q(now: datetime) -> Q:
+    """The database form of `incidents.selectors.is_overdue`: a deadline that has passed.
+
+    `due_at` is cleared when a case is closed or rejected, so only open cases can match.
+    """
+    return Q(due_at__isnull=False, due_at__lt=now)
+
+
+def _closed_q() -> Q:
+    return Q(status=Status.CLOSED, closed_at__isnull=False)
+
+
+def counts_from_incidents(
+    incidents: QuerySet[Incident],
+    key: str,
+    *,
+    now: datetime,
+    with_overdue: bool = True,
+    with_median: bool = True,
+) -> dict:
+    """One GROUP BY `key` ("grid_id" or "street_id") with conditional counts and the median."""
+    aggregates = {
+        "total": Count("status"),
+        "open": Count("status", filter=~Q(status__in=FINAL_STATUSES)),
+        "closed": Count("status", filter=Q(status=Status.CLOSED)),
+        **{f"category_{c}": Count("status", filter=Q(category=c)) for c in CATEGORIES},
+    }
+    if with_overdue:
+        aggregates["overdue"] = Count("status", filter=overdue_q(now))
+    result = {}
+    for row in incidents.order_by().values(key).annotate(**aggregates):
+        result[row[key]] = Counts(
+            total=row["total"],
+            open=row["open"],
+            overdue=row.get("overdue", 0),
+            closed=row["closed"],
+            by_category={c: row[f"category_{c}"] for c in CATEGORIES},
+        )
+    if with_median:
+        for value, median in medians_from_incidents(incidents, key).items():
+            result[value].median_hours_to_close = median
+    return result
+
+
+def medians_from_incidents(incidents: QuerySet[Incident], key: str) -> dict:
+    """Median of closed_at - created_at over the closed cases, in hours, per `key`."""
+    closed = incidents.filter(_closed_q()).order_by()
+    if connection.vendor == "postgresql":
+        duration = F("closed_at") - F("created_at")
+        rows = closed.values(key).annotate(
+            median=PercentileCont(duration, output_field=DurationField())
+        )
+        return {row[key]: _hours(row["median"]) for row in rows}
+    # SQLite has no percentile function: the durations of the closed cases are fetched, which
+    # the small embedded deployments can afford (supervisors on SQLite use the rollups).
+    durations = defaultdict(list)
+    for value, created_at, closed_at in closed.values_list(key, "created_at", "closed_at"):
+        durations[value].append(closed_at - created_at)
+    return {value: _hours(statistics.median(spans)) for value, spans in durations.items()}
+
+
+def counts_from_rollups(
+    incidents: QuerySet[Incident],
+    key: str,
+    *,
+    scope: RollupScope,
+    created_from: datetime | None,
+    created_to: datetime | None,
+    now: datetime,
+) -> dict:
+    """The same numbers as `counts_from_incidents(incidents, key)`, for `incidents` that are
+    exactly the cases in `scope` (created in [created_from, created_to))."""
+    first_day, end_day = _whole_days(created_from, created_to)
+    result: dict = defaultdict(Counts)
+    tallies = _tallies(scope)
+    if first_day is not None:
+        tallies = tallies.filter(day__gte=first_day)
+    if end_day is not None:
+        tallies = tallies.filter(day__lt=end_day)
+    for value, counts in _tally_counts(tallies, _rollup_key(key)).items():
+        result[value].add(counts)
+    # The parts of a day at either end that the whole-day tallies cannot split.
+    edges = Q()
+    if created_from is not None and created_from < _midnight(first_day):
+        edges |= Q(created_at__lt=_midnight(first_day))
+    if created_to is not None and _midnight(end_day) < created_to:
+        edges |= Q(created_at__gte=_midnight(end_day))
+    if edges:
+        edge_counts = counts_from_incidents(
+            incidents.filter(edges), key, now=now, with_overdue=False, with_median=False
+        )
+        for value, counts in edge_counts.items():
+            result[value].add(counts)
+    overdue = incidents.filter(overdue_q(now)).order_by().values(key).annotate(n=Count("*"))
+    for row in overdue:
+        result[row[key]].overdue = row["n"]
+    if created_from is None and created_to is None:
+        medians = _medians_from_close_hours(scope, _rollup_key(key))
+    else:
+        medians = medians_from_incidents(incidents, key)
+    for value, median in medians.items():
+        result[value].median_hours_to_close = median
+    return dict(result)
+
+
+def _whole_days(
+    created_from: datetime | None, created_to: datetime | None
+) -> tuple[date | None, date | None]:
+    """The local days lying wholly in [created_from, created_to): first, and the one after the
+    last (None: unbounded). When none does, the first is set to the end, so none is read."""
+    first_day = end_day = None
+    if created_from is not None:
+        first_day = timezone.localdate(created_from)
+        if _midnight(first_day) < created_from:
+            first_day += timedelta(days=1)
+    if created_to is not None:
+        end_day = timezone.localdate(created_to)
+        if first_day is not None and end_day < first_day:
+            end_day = first_day
+    return first_day, end_day
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _rollup_key(key: str) -> str:
+    return {"grid_id": "grid_key", "street_id": "street_key"}[key]
+
+
+def _narrowed(rows: QuerySet, scope: RollupScope) -> QuerySet:
+    if scope.street_ids is not None:
+        rows = rows.filter(street_key__in=scope.street_ids)
+    if scope.grid_id is not None:
+        rows = rows.filter(grid_key=scope.grid_id)
+    if scope.categories:
+        rows = rows.filter(category__in=scope.categories)
+    return rows
+
+
+def _tallies(scope: RollupScope) -> QuerySet[GridDayTally]:
+    return _narrowed(GridDayTally.objects.order_by(), scope)
+
+
+def _tally_counts(tallies: QuerySet[GridDayTally], key: str) -> dict:
+    aggregates = {
+        "total": Sum("n"),
+        "open": Sum("n", filter=~Q(status__in=FINAL_STATUSES)),
+        "closed": Sum("n", filter=Q(status=Status.CLOSED)),
+        **{f"category_{c}": Sum("n", filter=Q(category=c)) for c in CATEGORIES},
+    }
+    result = {}
+    for row in tallies.values(key).annotate(**aggregates):
+        result[row[key] or None] = Counts(
+            total=row["total"] or 0,
+            open=row["open"] or 0,
+            closed=row["closed"] or 0,
+            by_category={c: row[f"category_{c}"] or 0 for c in CATEGORIES},
+        )
+    return result
+
+
+def _medians_from_close_hours(scope: RollupScope, key: str) -> dict:
+    """Per key, the middle value(s) of the hour histogram, read with a running sum.
+
+    With `upto` the cases up to and including a bucket and `total` all of them, the lower middle
+    case lies in the first bucket with 2 * upto >= total, the upper in the first with
+    2 * upto > total (the same bucket when `total` is odd).
+    """
+    buckets = _narrowed(GridCloseHours.objects.order_by(), scope)
+    histogram = buckets.values(key, "hours").annotate(n=Sum("n")).filter(n__gt=0)
+    try:
+        inner_sql, params = histogram.query.sql_with_params()
+    except EmptyResultSet:  # e.g. a street filter outside the supervisor's streets
+        return {}
+    sql = (
+        f"SELECT k, MIN(hours) FILTER (WHERE 2 * upto >= total),"
+        f" MIN(hours) FILTER (WHERE 2 * upto > total)"
+        f" FROM (SELECT {key} AS k, hours,"
+        f"  SUM(n) OVER (PARTITION BY {key} ORDER BY hours) AS upto,"
+        f"  SUM(n) OVER (PARTITION BY {key}) AS total"
+        f"  FROM ({inner_sql}) AS histogram) AS running"
+        f" GROUP BY k"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            value or None: round((lower + upper) / 2 + 0.5, 2)
+            for value, lower, upper in cursor.fetchall()
+        }
+
+
+def _hours(span: timedelta) -> float:
+    return round(span.total_seconds() / 3600, 2)

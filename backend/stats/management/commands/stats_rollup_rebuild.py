@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from backend.stats.services import grid_rollup_rebuild
+
+
+class Command(BaseCommand):
+    help = (
+        "Recount the statistics rollups from the incidents: after writing incidents without "
+        "the services (bulk loads, SQL, the admin), or when boundaries were deleted."
+    )
+
+    def handle(self, *args, **options) -> None:
+        tallies, close_hours = grid_rollup_rebuild()
+        self.stdout.write(f"{tallies} day tallies, {close_hours} close-hour buckets")

@@ -1,0 +1,210 @@
+"""What supervisors look at (DOMAIN.md): per grid and per street, how many cases, open, overdue
+and closed, by category, and the median time to close.
+
+Everything is counted in the database with GROUP BY and conditional aggregates (`counting.py`);
+incidents are never loaded into Python, save the durations of closed cases for a median on
+SQLite, which has no percentile function.
+
+Scope: the counts cover exactly `incidents_visible_to(user)`, the one scope rule of every read,
+so nobody can count what they could not list. Supervisors and admins, whose scope is whole
+streets, are counted from the rollups; workers, whose scope also holds the cases assigned to or
+reported by them, from the incidents. Residents get 403: statistics are a staff tool, and a
+resident's own reports are already in their list. The features are the grids (streets) of the
+caller's scope (all of them for admins and zone-wide supervisors, those of their streets for
+street supervisors, their own grids for workers) plus any other grid (street) holding a case
+they see, e.g. one assigned to them; grids in scope with no case appear with zeros, grids
+outside it do not appear at all.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from backend.accounts.models import Role, User
+from backend.boundaries.models import Grid, Street
+from backend.core.errors import Forbidden, NotFound
+from backend.incidents.models import Incident
+from backend.incidents.selectors import incidents_visible_to
+
+from .counting import (
+    CATEGORIES,
+    Counts,
+    RollupScope,
+    counts_from_incidents,
+    counts_from_rollups,
+    overdue_q,
+)
+
+__all__ = ["CATEGORIES", "Counts", "StatsFilters", "grid_stats", "overdue_q", "street_stats"]
+
+
+@dataclass(frozen=True)
+class StatsFilters:
+    street: str | None = None
+    grid: str | None = None
+    categories: tuple[str, ...] = ()
+    # Incidents *created* in [created_from, created_to); open-ended when None.
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AreaStats:
+    area: Grid | Street
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class StatsTable:
+    rows: list[AreaStats]
+    # Visible cases outside every grid (stats by grid) or every street (stats by street):
+    # CONTRACT.md sends them to the supervisors, so they are counted, not dropped.
+    unassigned: Counts
+    counted_at: datetime
+
+
+def grid_stats(
+    *, user: User, filters: StatsFilters, now: datetime | None = None, use_rollups: bool = True
+) -> StatsTable:
+    """Counts per grid of the caller's scope, narrowed by `filters`.
+
+    `use_rollups=False` counts from the incidents whatever the role (to check the rollups).
+    """
+    now = now or timezone.now()
+    incidents = _filtered(_visible(user), filters)
+    street_ids = _supervised_street_ids(user)
+    grids = _grids_in_scope(user, street_ids)
+    grid_id = None
+    if filters.street is not None:
+        street = _street(filters.street)
+        incidents = incidents.filter(street_id=street.pk)
+        grids = grids.filter(street=street)
+        street_ids = [pk for pk in street_ids or [street.pk] if pk == street.pk]
+    if filters.grid is not None:
+        grid = Grid.objects.filter(code=filters.grid).first()
+        if grid is None:
+            raise NotFound(f"No grid with code {filters.grid}.")
+        incidents = incidents.filter(grid_id=grid.pk)
+        grids = grids.filter(pk=grid.pk)
+        grid_id = grid.pk
+    counts = _counts(user, incidents, "grid_id", filters, street_ids, grid_id, now, use_rollups)
+    listed = Grid.objects.filter(Q(pk__in=grids.values("pk")) | Q(pk__in=_keys(counts)))
+    rows = [
+        AreaStats(grid, counts.get(grid.pk) or Counts())
+        for grid in listed.select_related("street").order_by("code")
+    ]
+    return StatsTable(rows=rows, unassigned=counts.get(None) or Counts(), counted_at=now)
+
+
+def street_stats(
+    *, user: User, filters: StatsFilters, now: datetime | None = None, use_rollups: bool = True
+) -> StatsTable:
+    """Counts per street of the caller's scope; cases with a street but no grid count too."""
+    now = now or timezone.now()
+    incidents = _filtered(_visible(user), filters)
+    street_ids = _supervised_street_ids(user)
+    counts = _counts(user, incidents, "street_id", filters, street_ids, None, now, use_rollups)
+    streets = _streets_in_scope(user, street_ids)
+    listed = Street.objects.filter(Q(pk__in=streets.values("pk")) | Q(pk__in=_keys(counts)))
+    rows = [
+        AreaStats(street, counts.get(street.pk) or Counts()) for street in listed.order_by("code")
+    ]
+    return StatsTable(rows=rows, unassigned=counts.get(None) or Counts(), counted_at=now)
+
+
+def grid_features(table: StatsTable) -> list[dict]:
+    return [
+        _feature(
+            row.area,
+            code=row.area.code,
+            name=row.area.name,
+            street=row.area.street.code,
+            **row.counts.as_dict(),
+        )
+        for row in table.rows
+    ]
+
+
+def street_features(table: StatsTable) -> list[dict]:
+    return [
+        _feature(row.area, code=row.area.code, name=row.area.name, **row.counts.as_dict())
+        for row in table.rows
+    ]
+
+
+def _counts(user, incidents, key, filters, street_ids, grid_id, now, use_rollups) -> dict:
+    if not use_rollups or user.role == Role.WORKER:
+        return counts_from_incidents(incidents, key, now=now)
+    scope = RollupScope(street_ids=street_ids, grid_id=grid_id, categories=filters.categories)
+    return counts_from_rollups(
+        incidents,
+        key,
+        scope=scope,
+        created_from=filters.created_from,
+        created_to=filters.created_to,
+        now=now,
+    )
+
+
+def _visible(user: User) -> QuerySet[Incident]:
+    if user.role not in (Role.WORKER, Role.SUPERVISOR, Role.ADMIN):
+        raise Forbidden("Statistics are for grid workers, supervisors and admins.")
+    return incidents_visible_to(user)
+
+
+def _filtered(incidents: QuerySet[Incident], filters: StatsFilters) -> QuerySet[Incident]:
+    if filters.categories:
+        incidents = incidents.filter(category__in=filters.categories)
+    if filters.created_from is not None:
+        incidents = incidents.filter(created_at__gte=filters.created_from)
+    if filters.created_to is not None:
+        incidents = incidents.filter(created_at__lt=filters.created_to)
+    return incidents
+
+
+def _street(code: str) -> Street:
+    street = Street.objects.filter(code=code).first()
+    if street is None:
+        raise NotFound(f"No street with code {code}.")
+    return street
+
+
+def _supervised_street_ids(user: User) -> list[int] | None:
+    """The streets a supervisor is limited to; None for the whole zone (and for workers and
+    admins, whose scope is not whole streets)."""
+    if user.role != Role.SUPERVISOR:
+        return None
+    street_ids = list(user.streets.values_list("pk", flat=True))
+    return street_ids or None
+
+
+def _grids_in_scope(user: User, street_ids: list[int] | None) -> QuerySet[Grid]:
+    if user.role == Role.WORKER:
+        return Grid.objects.filter(pk__in=user.grids.values("pk"))
+    return (
+        Grid.objects.all() if street_ids is None else Grid.objects.filter(street_id__in=street_ids)
+    )
+
+
+def _streets_in_scope(user: User, street_ids: list[int] | None) -> QuerySet[Street]:
+    if user.role == Role.WORKER:
+        return Street.objects.filter(pk__in=user.grids.values("street_id"))
+    return Street.objects.all() if street_ids is None else Street.objects.filter(pk__in=street_ids)
+
+
+def _keys(counts: dict) -> list[int]:
+    return [key for key in counts if key is not None]
+
+
+def _feature(area: Grid | Street, **properties) -> dict:
+    # The same shape as `boundaries.selectors` gives `/grids` and `/streets`.
+    return {
+        "type": "Feature",
+        "id": area.code,
+        "bbox": [area.min_lon, area.min_lat, area.max_lon, area.max_lat],
+        "geometry": json.loads(area.geometry),
+        "properties": properties,
+    }

@@ -1,0 +1,265 @@
+"""Who sees which case, and whom they see behind it: every cell of the scope table of
+CONTRACT.md, for listing, detail, acting and photos alike (out of scope is 404, like missing)."""
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from backend.accounts.models import Role
+from tests.conftest import ApiClient, make_user, sign_in
+
+from .conftest import (
+    IN_GRID_1_01,
+    IN_GRID_1_03,
+    IN_GRID_2_01,
+    OUTSIDE,
+    act,
+    act_ok,
+    assert_error,
+    image_bytes,
+    submit,
+    upload,
+)
+
+# The cases of the map, by who reported them and where.
+CASES = {
+    "grid_1_01": "resident's report in grid 1-01 (worker's)",
+    "grid_1_03": "resident's report in grid 1-03 (other_worker's)",
+    "east": "resident's report in the east street",
+    "outside": "resident's report outside every grid",
+    "assigned_outside": "resident's report outside every grid, dispatched to worker",
+    "neighbours": "another resident's report in grid 1-01",
+    "workers_own_east": "worker's own report in the east street",
+}
+
+# Which of the cases each caller sees; everything else must be missing to them.
+SEES = {
+    "resident": {"grid_1_01", "grid_1_03", "east", "outside", "assigned_outside"},
+    "neighbour": {"neighbours"},
+    "worker": {"grid_1_01", "neighbours", "assigned_outside", "workers_own_east"},
+    "worker2": {"grid_1_03"},
+    "supervisor": set(CASES),
+    "west_supervisor": {"grid_1_01", "grid_1_03", "neighbours"},
+    "admin": set(CASES),
+}
+
+
+@pytest.fixture
+def world(
+    media_root,
+    resident,
+    other_resident,
+    worker,
+    other_worker,
+    supervisor,
+    street_supervisor,
+    admin_user,
+) -> tuple[dict[str, ApiClient], dict[str, int]]:
+    """A signed-in client per caller, and the id of each case."""
+    clients = {
+        user.username: sign_in(user)
+        for user in (
+            resident,
+            other_resident,
+            worker,
+            other_worker,
+            supervisor,
+            street_supervisor,
+            admin_user,
+        )
+    }
+    as_resident, as_admin = clients["resident"], clients["admin"]
+    ids = {
+        "grid_1_01": submit(as_resident, at=IN_GRID_1_01)["id"],
+        "grid_1_03": submit(as_resident, at=IN_GRID_1_03)["id"],
+        "east": submit(as_resident, at=IN_GRID_2_01)["id"],
+        "outside": submit(as_resident, at=OUTSIDE)["id"],
+        "assigned_outside": submit(as_resident, at=OUTSIDE)["id"],
+        "neighbours": submit(clients["neighbour"], at=IN_GRID_1_01)["id"],
+        "workers_own_east": submit(clients["worker"], at=IN_GRID_2_01)["id"],
+    }
+    act_ok(as_admin, ids["assigned_outside"], "accept")
+    act_ok(as_admin, ids["assigned_outside"], "dispatch", assignee="worker")
+    return clients, ids
+
+
+@pytest.mark.parametrize("caller", list(SEES))
+def test_the_list_holds_exactly_the_cases_in_scope(world, caller):
+    clients, ids = world
+
+    page = clients[caller].get("/incidents", {"page_size": 100}).json()
+
+    expected = {ids[name] for name in SEES[caller]}
+    assert {item["id"] for item in page["items"]} == expected
+    assert page["count"] == len(expected)
+
+
+@pytest.mark.parametrize("caller", list(SEES))
+def test_details_are_200_in_scope_and_404_outside(world, caller):
+    clients, ids = world
+
+    for name, incident_id in ids.items():
+        response = clients[caller].get(f"/incidents/{incident_id}")
+        if name in SEES[caller]:
+            assert response.status_code == 200, (caller, name)
+            assert response.json()["id"] == incident_id
+        else:
+            assert_error(response, 404, code="not_found")
+
+
+@pytest.mark.parametrize("caller", list(SEES))
+def test_comments_are_taken_in_scope_and_404_outside(world, caller):
+    clients, ids = world
+
+    for name, incident_id in ids.items():
+        response = act(clients[caller], incident_id, "comment", note=f"{caller} was here")
+        if name in SEES[caller]:
+            assert response.status_code == 200, (caller, name)
+        else:
+            assert_error(response, 404, code="not_found")
+
+
+@pytest.mark.parametrize("caller", list(SEES))
+def test_photos_are_readable_in_scope_and_404_outside(world, caller):
+    clients, ids = world
+
+    for name, incident_id in ids.items():
+        url = upload(clients["admin"], incident_id, image_bytes()).json()["url"]
+        response = clients[caller].get(url.removeprefix("/api/v1"))
+        if name in SEES[caller]:
+            assert response.status_code == 200, (caller, name)
+            assert response["Content-Type"] == "image/png"
+        else:
+            assert_error(response, 404, code="not_found")
+
+
+@pytest.mark.parametrize("caller", list(SEES))
+def test_photo_uploads_are_taken_in_scope_and_404_outside(world, caller):
+    clients, ids = world
+
+    for name, incident_id in ids.items():
+        response = upload(clients[caller], incident_id, image_bytes())
+        if name in SEES[caller]:
+            assert response.status_code == 201, (caller, name)
+        else:
+            assert_error(response, 404, code="not_found")
+
+
+def test_a_missing_case_and_one_out_of_scope_look_the_same(world):
+    clients, ids = world
+
+    out_of_scope = clients["worker2"].get(f"/incidents/{ids['grid_1_01']}")
+    missing = clients["worker2"].get("/incidents/987654")
+
+    assert out_of_scope.status_code == missing.status_code == 404
+    assert out_of_scope.json() == missing.json()
+
+
+# Reporter identity -------------------------------------------------------------------------
+
+NAMED = {
+    "username": "resident",
+    "display_name": "Resident",
+    "phone": "13800000000",
+    "role": "resident",
+}
+MASKED = {"username": None, "display_name": None, "phone": None, "role": "resident"}
+
+
+@pytest.mark.parametrize(
+    ("caller", "reporter"),
+    [
+        ("resident", NAMED),
+        ("supervisor", NAMED),
+        ("west_supervisor", NAMED),
+        ("admin", NAMED),
+        ("worker", MASKED),
+    ],
+)
+def test_reporters_are_named_to_supervisors_and_themselves_only(world, caller, reporter):
+    clients, ids = world
+    client = clients[caller]
+    act_ok(clients["resident"], ids["grid_1_01"], "comment", note="还没修")
+
+    detail = client.get(f"/incidents/{ids['grid_1_01']}").json()
+    listed = {item["id"]: item for item in client.get("/incidents").json()["items"]}
+
+    assert detail["reporter"] == reporter
+    assert listed[ids["grid_1_01"]]["reporter"] == reporter
+    # The creation and the comment are the reporter's own entries.
+    reporters_entries = [e for e in detail["timeline"] if e["action"] in ("create", "comment")]
+    assert len(reporters_entries) == 2
+    assert {entry["actor"] for entry in reporters_entries} == {reporter["username"]}
+
+
+def test_a_worker_sees_who_else_acted_but_not_the_reporter(world):
+    clients, ids = world
+    act_ok(clients["supervisor"], ids["grid_1_01"], "accept")
+    upload(clients["admin"], ids["grid_1_01"], image_bytes())
+
+    timeline = clients["worker"].get(f"/incidents/{ids['grid_1_01']}").json()["timeline"]
+
+    actors = {entry["action"]: entry["actor"] for entry in timeline}
+    assert actors["create"] is None
+    assert actors["accept"] == "supervisor"
+    assert actors["add_photo"] == "admin"
+
+
+@pytest.fixture
+def petition(resident, supervisor, worker) -> int:
+    incident = submit(sign_in(resident), category="petition", subcategory="petition_general")
+    as_resident = sign_in(resident)
+    act_ok(as_resident, incident["id"], "comment", note="补充材料")
+    return incident["id"]
+
+
+def _reporter_and_their_actors(client: ApiClient, incident_id: int) -> tuple[dict, set]:
+    detail = client.get(f"/incidents/{incident_id}").json()
+    actors = {e["actor"] for e in detail["timeline"] if e["action"] in ("create", "comment")}
+    return detail["reporter"], actors
+
+
+def test_a_petitioner_is_hidden_even_from_supervisors(petition, supervisor):
+    reporter, actors = _reporter_and_their_actors(sign_in(supervisor), petition)
+
+    assert reporter == MASKED
+    assert actors == {None}
+
+
+def test_a_petitioner_is_hidden_from_an_admin_without_the_permission(petition, admin_user):
+    reporter, actors = _reporter_and_their_actors(sign_in(admin_user), petition)
+
+    assert reporter == MASKED
+    assert actors == {None}
+
+
+def test_a_petitioner_is_hidden_from_the_listing_too(petition, supervisor):
+    [item] = sign_in(supervisor).get("/incidents").json()["items"]
+
+    assert item["reporter"] == MASKED
+
+
+def test_a_supervisor_with_the_petition_permission_sees_the_petitioner(petition, two_streets):
+    trusted = make_user("petition_officer", Role.SUPERVISOR)
+    trusted.user_permissions.add(Permission.objects.get(codename="view_petitioner"))
+
+    reporter, actors = _reporter_and_their_actors(sign_in(trusted), petition)
+
+    assert reporter == NAMED
+    assert actors == {"resident"}
+
+
+def test_a_worker_with_the_petition_permission_still_does_not_see_the_petitioner(
+    petition, worker
+):
+    worker.user_permissions.add(Permission.objects.get(codename="view_petitioner"))
+
+    reporter, _ = _reporter_and_their_actors(sign_in(worker), petition)
+
+    assert reporter == MASKED
+
+
+def test_the_petitioner_sees_themself(petition, resident):
+    reporter, actors = _reporter_and_their_actors(sign_in(resident), petition)
+
+    assert reporter == NAMED
+    assert actors == {"resident"}
