@@ -19,4 +19,10 @@ class Command(BaseCommand):
             workers=workers,
             lifespan="off",
             log_level="info",
+            # Protocol pings find phones that vanished without closing (a dead socket would
+            # otherwise hold its group memberships until the TCP timeout, minutes later).
+            ws_ping_interval=20,
+            ws_ping_timeout=20,
+            # Graceful SIGTERM: every socket gets its disconnect, so its groups are left.
+            timeout_graceful_shutdown=10,
         )

@@ -9,6 +9,7 @@ from backend.demo.services import (
     demo_people_create,
     demo_zone_load,
 )
+from backend.open311.services import open311_demo_key_create
 
 
 class Command(BaseCommand):
@@ -19,12 +20,14 @@ class Command(BaseCommand):
         zone = demo_zone_load()
         accounts = demo_accounts_create()
         demo_people_create()
+        open311_demo_key_create()
         self.stderr.write("filing demo incidents (replayed through the case workflow)…")
         filed = demo_incidents_load(progress=self._progress)
         self.stdout.write(zone.notice)
         self.stdout.write(f"demo accounts (password '{DEMO_PASSWORD}'):")
         for account in accounts:
             self.stdout.write(f"  {account.username:<11} {account.role:<11} {account.scope}")
+        self.stdout.write("Open311 API key: gridgov-demo-key")
         self.stdout.write(
             f"demo loaded: {len(zone.streets)} streets, {len(zone.grids)} grids, "
             f"{len(accounts)} accounts, "

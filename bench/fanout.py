@@ -1,0 +1,305 @@
+"""Real-time fan-out: 1,000 sockets on one server process with Redis, and what SIGTERM leaves.
+
+Run: .venv/bin/python bench/fanout.py [--sockets 1000] [--reports 20] [--ghost-sockets 300]
+Needs PostgreSQL and Redis (DATABASE_URL / REDIS_URL, defaults on 127.0.0.1). It builds a
+database of its own (`gridgov_bench_fanout`: demo zone, a worker per grid), starts one
+`gridgov serve` process, opens the sockets in one burst (workers of every demo grid and zone
+supervisors), files reports through the REST API and times, for every socket that must hear of
+a report, the delay from the POST's answer to the event's arrival. Then it stops servers with
+SIGTERM (Uvicorn, and Daphne for comparison) and counts the group members left in Redis.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import psycopg
+import redis
+import websockets
+
+REPO = Path(__file__).resolve().parent.parent
+DATABASE = "gridgov_bench_fanout"
+SETUP = """
+import json, secrets
+from datetime import timedelta
+from django.utils import timezone
+from backend.accounts.models import AuthToken, User, hash_token
+from backend.demo.services import demo_zone_load, demo_accounts_create, demo_people_create
+demo_zone_load(); demo_accounts_create(); demo_people_create()
+def token(user):
+    key = secrets.token_urlsafe(32)
+    AuthToken.objects.create(key_hash=hash_token(key), user=user,
+                             expires_at=timezone.now() + timedelta(hours=2))
+    return key
+workers = [(u.username, [g.code for g in u.grids.all()])
+           for u in User.objects.filter(role="worker")]
+print(json.dumps({
+    "supervisor": token(User.objects.get(username="supervisor")),
+    "workers": [{"grids": grids, "token": token(User.objects.get(username=name))}
+                for name, grids in workers],
+}))
+"""
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def database_url() -> str:
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    return base.rsplit("/", 1)[0] + f"/{DATABASE}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare(env: dict) -> dict:
+    admin_url = database_url().rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {DATABASE}")
+    gridgov = [sys.executable, "-m", "backend.cli"]
+    subprocess.run([*gridgov, "migrate", "-v0"], cwd=REPO, env=env, check=True)
+    out = subprocess.run(
+        [*gridgov, "shell", "-c", SETUP],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def start(command: list[str], env: dict, port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    for _ in range(300):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
+            return process
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit(f"server did not start: {' '.join(command)}")
+
+
+def uvicorn_command(port: int) -> list[str]:
+    return [sys.executable, "-m", "backend.cli", "serve", "--port", str(port)]
+
+
+def daphne_command(port: int) -> list[str]:
+    return [
+        str(Path(sys.executable).parent / "daphne"),
+        "-b",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "backend.gridgov.asgi:application",
+    ]
+
+
+def group_members(client: redis.Redis) -> int:
+    return sum(client.zcard(key) for key in client.scan_iter("asgi:group:*"))
+
+
+def plan_sockets(accounts: dict, count: int) -> list[dict]:
+    """Four in five sockets are grid workers' phones, spread over every grid; the rest are
+    supervisors' maps of the whole zone."""
+    supervisors = count // 5
+    workers = accounts["workers"]
+    phones = [workers[n % len(workers)] for n in range(count - supervisors)]
+    maps = [{"grids": None, "token": accounts["supervisor"]}] * supervisors
+    return phones + maps
+
+
+async def open_sockets(url: str, plan: list[dict]) -> tuple[list, int]:
+    async def connect(entry: dict):
+        ws = await websockets.connect(
+            f"{url}?token={entry['token']}", open_timeout=60, max_queue=None
+        )
+        hello = json.loads(await ws.recv())
+        assert hello["type"] == "hello"
+        return ws
+
+    results = await asyncio.gather(*(connect(entry) for entry in plan), return_exceptions=True)
+    opened = [r for r in results if not isinstance(r, BaseException)]
+    return opened, len(results) - len(opened)
+
+
+async def measure_fanout(
+    base: str, plan: list[dict], sockets: list, reports: int, grid_points: dict
+) -> dict:
+    arrivals: dict[int, list[tuple[int, float]]] = {}
+
+    async def listen(index: int, ws) -> None:
+        async for raw in ws:
+            message = json.loads(raw)
+            if message.get("type") == "incident.created":
+                arrivals.setdefault(message["incident"]["id"], []).append(
+                    (index, time.perf_counter())
+                )
+
+    listeners = [asyncio.create_task(listen(i, ws)) for i, ws in enumerate(sockets)]
+    delays, missing = [], 0
+    grids = sorted(grid_points)
+    headers = {"Authorization": f"Bearer {plan[-1]['token']}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as http:
+        for n in range(reports):
+            grid = grids[n * 7 % len(grids)]
+            lon, lat = grid_points[grid]
+            response = await http.post(
+                "/api/v1/incidents",
+                json={
+                    "client_id": str(uuid.uuid4()),
+                    "category": "other",
+                    "title": "路灯不亮",
+                    "lon": lon,
+                    "lat": lat,
+                },
+            )
+            answered = time.perf_counter()
+            incident_id = response.json()["id"]
+            expected = {
+                i
+                for i, entry in enumerate(plan)
+                if entry["grids"] is None or grid in entry["grids"]
+            }
+            deadline = answered + 10
+            while time.perf_counter() < deadline:
+                got = {i for i, _ in arrivals.get(incident_id, [])}
+                if expected <= got:
+                    break
+                await asyncio.sleep(0.005)
+            got = dict(arrivals.get(incident_id, []))
+            missing += len(expected - set(got))
+            delays += [max(0.0, got[i] - answered) for i in expected if i in got]
+            progress(
+                f"  report {n + 1}/{reports}: {len(expected & set(got))}/{len(expected)} sockets"
+            )
+    for task in listeners:
+        task.cancel()
+    return {"delays": delays, "missing": missing}
+
+
+def grid_points(env: dict) -> dict:
+    script = (
+        "import json;from shapely import from_geojson;from backend.boundaries.models import Grid;"
+        "print(json.dumps({g.code: [from_geojson(g.geometry).representative_point().x,"
+        "from_geojson(g.geometry).representative_point().y] for g in Grid.objects.all()}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "backend.cli", "shell", "-c", script],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def ghosts_after_sigterm(name: str, command, env: dict, plan: list[dict], client) -> tuple:
+    port = free_port()
+    server = start(command(port), env, port)
+    before = group_members(client)
+
+    async def hold() -> tuple[int, int]:
+        sockets, failures = await open_sockets(f"ws://127.0.0.1:{port}/ws/events", plan)
+        during = group_members(client)
+        server.send_signal(signal.SIGTERM)
+        await asyncio.get_running_loop().run_in_executor(None, server.wait)
+        await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+        return during, failures
+
+    during, failures = asyncio.run(hold())
+    return name, len(plan), failures, during - before, group_members(client) - before
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sockets", type=int, default=1000)
+    parser.add_argument("--reports", type=int, default=20)
+    parser.add_argument("--ghost-sockets", type=int, default=300)
+    args = parser.parse_args()
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": redis_url,
+        "GRIDGOV_HTTPS": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    client = redis.Redis.from_url(redis_url)
+    progress(f"preparing {DATABASE} (demo zone, a worker per grid, tokens)…")
+    accounts = prepare(env)
+    points = grid_points(env)
+    plan = plan_sockets(accounts, args.sockets)
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start(uvicorn_command(port), env, port)
+    try:
+        progress(f"opening {args.sockets} sockets at once…")
+        started = time.perf_counter()
+
+        async def run() -> tuple:
+            sockets, failures = await open_sockets(f"ws://127.0.0.1:{port}/ws/events", plan)
+            connect_s = time.perf_counter() - started
+            progress(
+                f"  {len(sockets)} open, {failures} failed, in {connect_s:.1f} s; filing reports…"
+            )
+            result = await measure_fanout(base, plan, sockets, args.reports, points)
+            await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+            return failures, connect_s, result
+
+        failures, connect_s, result = asyncio.run(run())
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+
+    delays = sorted(result["delays"])
+    p50 = statistics.median(delays) * 1000
+    p99 = delays[int(len(delays) * 0.99) - 1] * 1000
+    print(
+        f"sockets {args.sockets} ({len(plan) - args.sockets // 5} worker phones, "
+        f"{args.sockets // 5} supervisor maps), burst connect {connect_s:.1f} s, "
+        f"{failures} connect errors"
+    )
+    print(f"{'deliveries':>12}{'missing':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+    print(
+        f"{len(delays):>12,}{result['missing']:>9}{p50:>9.1f}{p99:>9.1f}{delays[-1] * 1000:>9.1f}"
+    )
+
+    progress("ghost check: hold sockets, SIGTERM the server, count group members left…")
+    ghost_plan = plan[: args.ghost_sockets]
+    rows = [
+        ghosts_after_sigterm("uvicorn", uvicorn_command, env, ghost_plan, client),
+        ghosts_after_sigterm("daphne", daphne_command, env, ghost_plan, client),
+    ]
+    print(f"{'server':<9}{'sockets':>8}{'errors':>8}{'members':>9}{'ghosts':>8}")
+    for name, count, errors, members, ghosts in rows:
+        print(f"{name:<9}{count:>8}{errors:>8}{members:>9}{ghosts:>8}")
+    print(
+        f"summary: {args.sockets} sockets, {failures} connect errors, {result['missing']} missed "
+        f"deliveries, p50 {p50:.0f} ms / p99 {p99:.0f} ms from POST to every socket; "
+        f"ghosts after SIGTERM: uvicorn {rows[0][4]}, daphne {rows[1][4]}"
+    )
+
+
+if __name__ == "__main__":
+    main()
