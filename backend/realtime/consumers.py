@@ -9,6 +9,7 @@ several groups at once.
 
 import asyncio
 import logging
+import random
 from urllib.parse import parse_qs, urlsplit
 
 from channels.db import database_sync_to_async
@@ -160,17 +161,22 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
 
     async def _watch(self) -> None:
         """Close the socket when its credentials lapse; renew group memberships meanwhile."""
-        interval_s = settings.GRIDGOV_WS_RECHECK_SECONDS
-        try:
-            while True:
+        # Each socket its own rhythm: a thousand phones that connected in one burst must not
+        # all re-check in the same second a minute later.
+        interval_s = settings.GRIDGOV_WS_RECHECK_SECONDS * random.uniform(0.75, 1.0)
+        while True:
+            try:
                 await asyncio.sleep(await self._seconds_to_recheck(interval_s))
                 user, _ = await self._authenticate()
                 if user is None or not user.is_active:
                     await self.close(code=CLOSE_UNAUTHENTICATED)
                     return
                 await self._join_groups()
-        except asyncio.CancelledError:
-            pass
+            except asyncio.CancelledError:
+                return
+            except Exception:
+                # A database or Redis hiccup must not end the watch: try again next round.
+                logger.exception("re-check of socket %s failed", self.channel_name)
 
     async def _seconds_to_recheck(self, interval_s: float) -> float:
         if not self.token:
