@@ -17,7 +17,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from backend.gridgov.api import api
 from backend.incidents.models import Incident
 from tests.conftest import sign_in
 from tests.incidents.conftest import IN_GRID_1_03, OUTSIDE, image_bytes, submit, upload
@@ -66,8 +65,11 @@ def seeded(settings, tmp_path, resident, worker, other_worker, supervisor) -> di
     }
 
 
-# The document as the API serves it at /api/v1/openapi.json; calls go to `wsgi_app`.
-schema = schemathesis.openapi.from_dict(api.get_openapi_schema()).exclude(
+# The document as the API serves it (over HTTPS: production settings redirect plain HTTP);
+# the calls go to `wsgi_app`, made under the test's settings.
+schema = schemathesis.openapi.from_wsgi(
+    "/api/v1/openapi.json", WSGIHandler(), base_url="https://localhost"
+).exclude(
     # Signing out would revoke the token every later call carries.
     path="/api/v1/auth/logout"
 )

@@ -243,9 +243,7 @@ def test_extend_takes_a_deadline_in_any_offset(in_progress, as_supervisor):
     ],
     ids=["no-note", "same-deadline", "earlier"],
 )
-def test_extend_needs_a_later_deadline_and_a_note(
-    in_progress, as_supervisor, shift, note, field
-):
+def test_extend_needs_a_later_deadline_and_a_note(in_progress, as_supervisor, shift, note, field):
     due_at = _at(in_progress["due_at"]) + shift
 
     with unchanged(in_progress["id"]):

@@ -8,7 +8,15 @@ from django.utils import timezone
 from backend.incidents.models import Incident
 from tests.conftest import EAST, WEST, grid_code
 
-from .conftest import IN_GRID_1_01, IN_GRID_1_03, IN_GRID_2_01, OUTSIDE, act_ok, assert_error, submit
+from .conftest import (
+    IN_GRID_1_01,
+    IN_GRID_1_03,
+    IN_GRID_2_01,
+    OUTSIDE,
+    act_ok,
+    assert_error,
+    submit,
+)
 
 
 def _ids(client, **query) -> list[int]:

@@ -248,9 +248,7 @@ def test_a_supervisor_with_the_petition_permission_sees_the_petitioner(petition,
     assert actors == {"resident"}
 
 
-def test_a_worker_with_the_petition_permission_still_does_not_see_the_petitioner(
-    petition, worker
-):
+def test_a_worker_with_the_petition_permission_still_does_not_see_the_petitioner(petition, worker):
     worker.user_permissions.add(Permission.objects.get(codename="view_petitioner"))
 
     reporter, _ = _reporter_and_their_actors(sign_in(worker), petition)
