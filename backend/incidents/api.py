@@ -5,13 +5,14 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import AwareDatetime, Field, field_validator
 
-from backend.accounts.auth import REQUIRED
+from backend.accounts.auth import OPTIONAL, REQUIRED
 from backend.accounts.schemas import ErrorOut
 from backend.core.errors import NotFound
 
 from . import selectors, services
 from .schemas import (
     ActionIn,
+    CategoryOut,
     IncidentDetailOut,
     IncidentIn,
     IncidentOut,
@@ -109,6 +110,12 @@ def _incident_id(raw: str) -> int:
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         raise NotFound("No such incident.")
     return int(raw)
+
+
+@router.get("/categories", response={200: list[CategoryOut], 401: ErrorOut}, auth=OPTIONAL)
+def categories(request: HttpRequest):
+    """The four categories and their active subcategories, for report forms (no sign-in)."""
+    return selectors.categories_list()
 
 
 @router.post("/incidents", response={200: IncidentOut, 201: IncidentOut, **BODY_ERRORS})

@@ -96,6 +96,19 @@ class ActionIn(Schema):
         return plausible_moment(due_at)
 
 
+class SubcategoryOut(Schema):
+    code: str
+    name: str
+    name_en: str
+
+
+class CategoryOut(Schema):
+    code: Category
+    name: str
+    name_en: str
+    subcategories: list[SubcategoryOut]
+
+
 class ReporterOut(Schema):
     username: str | None
     display_name: str | None

@@ -10,7 +10,7 @@ from django.utils import timezone
 from backend.accounts.models import Role, User
 from backend.core.errors import NotFound
 
-from .models import Incident, Photo
+from .models import CategoryCode, Incident, Photo, Subcategory
 
 PETITIONER_PERMISSION = "incidents.view_petitioner"
 
@@ -134,3 +134,28 @@ def photo_get(*, user: User, incident_id: int, photo_id: int) -> Photo:
 def sees_original_photos(user: User) -> bool:
     """Supervisors get photos as taken, EXIF included; everyone else the stripped copy."""
     return user.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+CATEGORY_NAMES_EN = {
+    CategoryCode.SAFETY: "Safety hazard",
+    CategoryCode.PETITION: "Petition",
+    CategoryCode.HOUSING: "Housing delivery",
+    CategoryCode.OTHER: "Other",
+}
+
+
+def categories_list() -> list[dict]:
+    subcategories = Subcategory.objects.filter(active=True).order_by("code")
+    return [
+        {
+            "code": code,
+            "name": str(label),
+            "name_en": CATEGORY_NAMES_EN[code],
+            "subcategories": [
+                {"code": s.code, "name": s.name, "name_en": s.name_en}
+                for s in subcategories
+                if s.category == code
+            ],
+        }
+        for code, label in CategoryCode.choices
+    ]

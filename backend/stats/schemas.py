@@ -1,6 +1,6 @@
 """Inputs and outputs of the statistics API."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from ninja import Schema
@@ -35,6 +35,21 @@ class StreetStatsQuery(Schema):
             raise ValueError(
                 f"unknown category {', '.join(unknown)}; one of {', '.join(CATEGORIES)}"
             )
+        return value
+
+    @field_validator("from_", "to")
+    @classmethod
+    def in_utc(cls, value: datetime | None) -> datetime | None:
+        # Any offset ISO 8601 allows, but the database takes only up to ±15:59, and a day is
+        # added at either end when periods are split into whole days.
+        if value is None:
+            return None
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError as error:
+            raise ValueError("out of range") from error
+        if not 1 < value.year < 9999:
+            raise ValueError("must be between the years 2 and 9998")
         return value
 
     @field_validator("to")
