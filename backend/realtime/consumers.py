@@ -4,7 +4,9 @@ The order of work on connect is what makes the switch from replay to live exact:
 joins its groups *before* it reads the log, and Channels hands a consumer one message at a time,
 so live events that arrive during the replay wait in the queue; afterwards every event at or
 below the last one sent is dropped, which also removes the duplicates that come from being in
-several groups at once.
+several groups at once. A live event whose `seq` leaves a gap after the last one sent makes the
+socket read the gap from the log first: with several server processes, fan-outs can reach Redis
+out of commit order, and the log (dense, in commit order) is what keeps the feed exact.
 """
 
 import asyncio
@@ -60,7 +62,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "hello", "seq": latest})
         self.last_sent = latest if after is None else after
         if after is not None:
-            await self._replay(after)
+            await self._replay()
         self.watcher = asyncio.create_task(self._watch())
 
     async def disconnect(self, code: int) -> None:
@@ -79,6 +81,11 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         """A live event from the channel layer."""
         if message["seq"] <= self.last_sent:
             return
+        if message["seq"] > self.last_sent + 1:
+            # A gap: events of other scopes, or one of ours whose fan-out (from another
+            # process) is still on its way. Event n committed means every earlier one did, so
+            # the log has them all: send ours from it first, in order.
+            await self._replay(before=message["seq"])
         await self._send_event(
             seq=message["seq"],
             event_type=message["event_type"],
@@ -120,9 +127,10 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
         self.joined = wanted
 
-    async def _replay(self, after: int) -> None:
+    async def _replay(self, before: int | None = None) -> None:
+        """Send the events in scope after the last one sent (and before `before`), in order."""
         while True:
-            batch = await database_sync_to_async(self._events_after)(self.last_sent)
+            batch = await database_sync_to_async(self._events_after)(self.last_sent, before)
             for event in batch:
                 await self._send_event(
                     seq=event.seq,
@@ -135,8 +143,11 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             if len(batch) < REPLAY_BATCH:
                 return
 
-    def _events_after(self, seq: int) -> list[Event]:
-        return list(events_visible_to(self.user).filter(seq__gt=seq).order_by("seq")[:REPLAY_BATCH])
+    def _events_after(self, seq: int, before: int | None) -> list[Event]:
+        events = events_visible_to(self.user).filter(seq__gt=seq)
+        if before is not None:
+            events = events.filter(seq__lt=before)
+        return list(events.order_by("seq")[:REPLAY_BATCH])
 
     async def _send_event(self, *, seq, event_type, at, category, reporter_id, incident) -> None:
         visible = reporter_visible(

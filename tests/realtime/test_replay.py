@@ -5,9 +5,11 @@ import asyncio
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 
-from backend.realtime.models import Event
-from backend.realtime.scope import events_visible_to
+from backend.realtime.models import Event, EventCounter
+from backend.realtime.scope import events_visible_to, grid_group
+from backend.realtime.services import layer_message
 from tests.realtime.conftest import (
     GRID_1_01,
     GRID_1_03,
@@ -75,3 +77,37 @@ async def test_live_events_during_a_long_replay_are_neither_lost_nor_repeated(wo
     received = [m["seq"] for m in messages if m["type"] != "hello"]
     assert received == expected
     assert len(expected) == 680 == await sync_to_async(Event.objects.count)()
+
+
+def record_without_fanout(seq: int, incident) -> None:
+    """An event as another server process would have committed it, its fan-out not yet here."""
+    Event.objects.create(
+        seq=seq,
+        type="incident.updated",
+        at=incident.updated_at,
+        incident_id=incident.pk,
+        category=incident.category,
+        grid_id=incident.grid_id,
+        street_id=incident.street_id,
+        reporter_id=incident.reporter_id,
+        assignee_id=None,
+        payload={"id": incident.pk, "reporter": {"username": "resident", "role": "resident"}},
+    )
+    EventCounter.objects.update(last=seq)
+
+
+async def test_an_event_whose_fanout_is_overtaken_is_still_sent_first_and_once(worker, resident):
+    incident = await areport(resident, GRID_1_01)  # seq 1
+    token = await atoken_for(worker)
+    async with socket(f"?token={token}&after=1") as communicator:
+        assert await receive_all(communicator) == [{"type": "hello", "seq": 1}]
+        await sync_to_async(record_without_fanout)(2, incident)
+        await sync_to_async(record_without_fanout)(3, incident)
+        layer = get_channel_layer()
+        events = {e.seq: e for e in await sync_to_async(list)(Event.objects.filter(seq__gt=1))}
+
+        # Event 3's fan-out arrives first; event 2's comes late.
+        await layer.group_send(grid_group(incident.grid_id), layer_message(events[3]))
+        await layer.group_send(grid_group(incident.grid_id), layer_message(events[2]))
+
+        assert [m["seq"] for m in await receive_all(communicator)] == [2, 3]
