@@ -84,7 +84,7 @@ def _is_error_shaped(response: HttpResponse) -> bool:
 
 
 class NulCharacterGuardMiddleware:
-    """Refuse NUL characters in API query strings and JSON bodies with a 422.
+    """Refuse NUL characters in API query strings and JSON bodies with a 422 naming the field.
 
     PostgreSQL cannot store U+0000 in text, so such input would fail deep in a query with a
     500 on one database and pass on the other; no field of ours has a use for it.
@@ -94,22 +94,48 @@ class NulCharacterGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(API_PREFIX) and _carries_nul(request):
-            return JsonResponse(
-                {
-                    "detail": "Text must not contain NUL characters.",
-                    "code": "invalid",
-                    "errors": [{"field": "body", "message": "must not contain NUL characters"}],
-                },
-                status=422,
-            )
+        if request.path.startswith(API_PREFIX):
+            field = _field_with_nul(request)
+            if field is not None:
+                return JsonResponse(
+                    {
+                        "detail": f"{field}: must not contain NUL characters",
+                        "code": "invalid",
+                        "errors": [{"field": field, "message": "must not contain NUL characters"}],
+                    },
+                    status=422,
+                )
         return self.get_response(request)
 
 
-def _carries_nul(request: HttpRequest) -> bool:
-    if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
-        return True
-    if "json" not in request.content_type:
-        return False
-    body = request.body
-    return b"\x00" in body or b"\\u0000" in body
+def _field_with_nul(request: HttpRequest) -> str | None:
+    for name, values in request.GET.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            return name.replace("\x00", "")
+    if "\x00" in request.path:
+        return "path"
+    if "json" not in request.content_type or b"\\u0000" not in request.body:
+        return None
+    try:
+        return _path_to_nul(json.loads(request.body))
+    except ValueError:
+        return None  # not JSON: Ninja answers that itself
+
+
+def _path_to_nul(value, path: str = "") -> str | None:
+    if isinstance(value, str):
+        return (path or "body") if "\x00" in value else None
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
+    for key, item in items:
+        if isinstance(key, str) and "\x00" in key:
+            return path or "body"
+        found = _path_to_nul(item, f"{path}.{key}" if path else str(key))
+        if found:
+            return found
+    return None

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "backend.accounts",
     "backend.boundaries",
     "backend.incidents",
+    "backend.housing",
     "backend.realtime",
     "backend.open311",
     "backend.stats",

@@ -102,6 +102,29 @@ class Incident(models.Model):
     due_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Petitions (信访): the people who signed a joint petition (联名), the earlier case a repeat
+    # petition (重复信访) follows, when the petitioner was answered and when they asked for a
+    # review (复查); the answer clock runs from acceptance, the review clock from the request.
+    people_count = models.PositiveIntegerField(default=1)
+    repeat_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeats"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    review_requested_at = models.DateTimeField(null=True, blank=True)
+    # Calendar days the petition's answer deadline was extended by (at most once, 30 days).
+    extended_days = models.PositiveSmallIntegerField(default=0)
+    housing_project = models.ForeignKey(
+        "housing.HousingProject",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+    )
+    hazard_site = models.ForeignKey(
+        "HazardSite", null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    # The deadline last escalated: escalating again for the same deadline changes nothing.
+    escalated_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -124,6 +147,35 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+
+class HazardSite(models.Model):
+    """A place whose safety hazards are followed together: an enterprise, a building."""
+
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("企业")
+        BUILDING = "building", _("建筑")
+        SITE = "site", _("工地")
+        OTHER = "other", _("其他")
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ENTERPRISE)
+    address = models.CharField(max_length=300, blank=True)
+    lon = models.FloatField()
+    lat = models.FloatField()
+    street = models.ForeignKey(
+        "boundaries.Street", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    grid = models.ForeignKey(
+        "boundaries.Grid", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class TimelineEntry(models.Model):

@@ -1,12 +1,12 @@
 """What goes in and out of the incidents API, and how a case is shown to a given viewer."""
 
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from django.utils import timezone
 from ninja import Schema
-from pydantic import AwareDatetime, Field, field_validator
+from pydantic import AwareDatetime, BeforeValidator, Field, field_validator
 
 from backend.accounts.models import User
 
@@ -46,6 +46,15 @@ def _without_nul(text: str | None) -> str | None:
     return text
 
 
+def _number_as_text(value: object) -> object:
+    # Ids are opaque to clients, who may send them as numbers or as strings.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+# An id as digits, short enough for every database's integers.
+ObjectId = Annotated[str, BeforeValidator(_number_as_text), Field(pattern=r"^[0-9]{1,18}$")]
+
+
 class IncidentIn(Schema):
     client_id: UUID
     category: Category
@@ -56,10 +65,19 @@ class IncidentIn(Schema):
     lat: float = Latitude
     address: str = Field(default="", max_length=300)
     occurred_at: AwareDatetime | None = None
-    housing_project: str | None = Field(default=None, max_length=64)
+    housing_project: ObjectId | None = None
     severity: Literal["general", "serious", "major"] | None = None
+    people_count: int = Field(
+        default=1, ge=1, le=100_000, description="Petitions: how many people signed (联名信访)"
+    )
+    repeat_of: ObjectId | None = Field(
+        default=None, description="Petitions: id of the earlier petition this one repeats"
+    )
+    hazard_site: ObjectId | None = Field(
+        default=None, description="Safety hazards: id of the hazard site (enterprise, building)"
+    )
 
-    @field_validator("subcategory", "title", "description", "address", "housing_project")
+    @field_validator("subcategory", "title", "description", "address")
     @classmethod
     def no_nul(cls, text: str | None) -> str | None:
         return _without_nul(text)
@@ -148,6 +166,10 @@ class IncidentOut(Schema):
     due_at: datetime | None
     overdue: bool
     photos: list[str]
+    people_count: int
+    repeat_of: int | None
+    hazard_site: int | None
+    housing_project: int | None
 
 
 class IncidentDetailOut(IncidentOut):
@@ -209,6 +231,10 @@ def incident_payload(incident: Incident, *, reveal_reporter: bool) -> dict:
         "due_at": _local(incident.due_at),
         "overdue": is_overdue(incident),
         "photos": [photo_url(incident.pk, photo.pk) for photo in incident.photos.all()],
+        "people_count": incident.people_count,
+        "repeat_of": incident.repeat_of_id,
+        "hazard_site": incident.hazard_site_id,
+        "housing_project": incident.housing_project_id,
     }
 
 

@@ -15,10 +15,21 @@ from backend.accounts.models import User
 from backend.boundaries.locator import locate
 from backend.boundaries.models import Grid, Street
 from backend.core.errors import Invalid
+from backend.housing.models import HousingProject
 from backend.stats.services import grid_rollup_apply
 
 from ..deadlines import stage_due_at
-from ..models import CategoryCode, Incident, NumberSequence, Priority, Severity, Status, Subcategory
+from ..models import (
+    CategoryCode,
+    HazardSite,
+    Incident,
+    NumberSequence,
+    Priority,
+    Severity,
+    Status,
+    Subcategory,
+)
+from ..selectors import incidents_visible_to
 from .events import incident_event_record
 from .timeline import timeline_record
 
@@ -42,6 +53,9 @@ class NewIncident:
     occurred_at: datetime | None = None
     housing_project: str | None = None
     severity: str | None = None
+    people_count: int = 1
+    repeat_of: str | None = None
+    hazard_site: str | None = None
 
     def fingerprint(self) -> str:
         body = {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -62,10 +76,10 @@ def incident_create(
     existing = _existing(reporter, report.client_id, fingerprint)
     if existing is not None:
         return existing, False
-    subcategory = _subcategory(report)
+    links = _links(reporter, report)
     try:
         with transaction.atomic():
-            return _insert(reporter, report, subcategory, fingerprint, now or timezone.now()), True
+            return _insert(reporter, report, links, fingerprint, now or timezone.now()), True
     except IntegrityError:
         existing = _existing(reporter, report.client_id, fingerprint)
         if existing is None:
@@ -84,11 +98,53 @@ def _existing(reporter: User, client_id: uuid.UUID, fingerprint: str) -> Inciden
     return found
 
 
+@dataclass(frozen=True)
+class _Links:
+    subcategory: Subcategory | None
+    repeat_of: Incident | None
+    hazard_site: HazardSite | None
+    housing_project: HousingProject | None
+
+
+def _links(reporter: User, report: NewIncident) -> _Links:
+    """Check what the report points at; each link belongs to one kind of case."""
+    _only_for(report, "severity", CategoryCode.SAFETY)
+    _only_for(report, "hazard_site", CategoryCode.SAFETY)
+    _only_for(report, "housing_project", CategoryCode.HOUSING)
+    _only_for(report, "repeat_of", CategoryCode.PETITION)
+    if report.people_count != 1 and report.category != CategoryCode.PETITION:
+        raise Invalid("people_count applies to petitions only.", field="people_count")
+    return _Links(
+        subcategory=_subcategory(report),
+        repeat_of=_by_id(
+            incidents_visible_to(reporter).filter(category=CategoryCode.PETITION),
+            report.repeat_of,
+            field="repeat_of",
+        ),
+        hazard_site=_by_id(HazardSite.objects.all(), report.hazard_site, field="hazard_site"),
+        housing_project=_by_id(
+            HousingProject.objects.all(), report.housing_project, field="housing_project"
+        ),
+    )
+
+
+def _only_for(report: NewIncident, field: str, category: str) -> None:
+    if getattr(report, field) and report.category != category:
+        raise Invalid(f"{field} applies to {category} cases only.", field=field)
+
+
+def _by_id(objects, raw_id: str | None, *, field: str):
+    if raw_id is None:
+        return None
+    found = (
+        objects.filter(pk=int(raw_id)).first() if raw_id.isascii() and raw_id.isdigit() else None
+    )
+    if found is None:
+        raise Invalid(f"No {field.replace('_', ' ')} with id {raw_id}.", field=field)
+    return found
+
+
 def _subcategory(report: NewIncident) -> Subcategory | None:
-    if report.severity and report.category != CategoryCode.SAFETY:
-        raise Invalid("Severity applies to safety hazards only.", field="severity")
-    if report.housing_project:
-        raise Invalid("No housing project with that id.", field="housing_project")
     if not report.subcategory:
         return None
     found = Subcategory.objects.filter(code=report.subcategory, active=True).first()
@@ -101,17 +157,13 @@ def _subcategory(report: NewIncident) -> Subcategory | None:
 
 
 def _insert(
-    reporter: User,
-    report: NewIncident,
-    subcategory: Subcategory | None,
-    fingerprint: str,
-    now: datetime,
+    reporter: User, report: NewIncident, links: _Links, fingerprint: str, now: datetime
 ) -> Incident:
     location = locate(report.lon, report.lat)
     incident = Incident(
         number=_next_number(now),
         category=report.category,
-        subcategory=subcategory,
+        subcategory=links.subcategory,
         severity=report.severity or "",
         title=report.title,
         description=report.description,
@@ -128,6 +180,10 @@ def _insert(
         client_fingerprint=fingerprint,
         created_at=now,
         updated_at=now,
+        people_count=report.people_count,
+        repeat_of=links.repeat_of,
+        hazard_site=links.hazard_site,
+        housing_project=links.housing_project,
     )
     incident.due_at = stage_due_at(incident, Status.REPORTED, now=now)
     grid_rollup_apply(incident=incident)
