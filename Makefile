@@ -22,11 +22,11 @@ install: $(INSTALLED)
 demo: install
 	$(BIN)/gridgov migrate --noinput
 	$(BIN)/gridgov demo
-	GRIDGOV_HTTPS=0 $(BIN)/gridgov serve --host $(HOST) --port $(PORT)
+	GRIDGOV_HTTPS=0 $(BIN)/gridgov serve --host $(HOST) --port $(PORT) --escalate-every 60
 
 serve: install
 	$(BIN)/gridgov migrate --noinput
-	GRIDGOV_HTTPS=0 $(BIN)/gridgov serve --host $(HOST) --port $(PORT)
+	GRIDGOV_HTTPS=0 $(BIN)/gridgov serve --host $(HOST) --port $(PORT) --escalate-every 60
 
 # The suite runs twice: on the embedded default, then on PostgreSQL + Redis.
 test: test-sqlite test-postgres

@@ -6,17 +6,23 @@ verify within 2 working hours of the feedback. A zone sets its own in `GRIDGOV_D
 and `GRIDGOV_WORKING_HOURS`. Public holidays are not known here: a zone that needs them
 lists them in `GRIDGOV_HOLIDAYS` (ISO dates).
 
-Petitions run on the statutory clock of the 信访工作条例 instead, in calendar days: the decision
-to accept is due 15 days after registration, and the answer 60 days after *acceptance* (not
-after the report).
+Petitions run on the statutory clock of the 信访工作条例 instead, in calendar days of the zone's
+time zone, each deadline at the end of its last day: the decision to accept is due 15 days after
+registration, the answer 60 days after *acceptance* (not after the report), extendable once by
+at most 30 days; a review (复查) may be asked for within 30 days of the answer and is due 30 days
+after the request.
+
+A major safety hazard (重大隐患) must be accepted and dispatched within 30 minutes and handled
+within 2 hours (it is urgent).
 """
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import timezone
 
-from .models import FINAL_STATUSES, CategoryCode, Incident, Priority, Status
+from .models import FINAL_STATUSES, CategoryCode, Incident, Priority, Severity, Status
 
 DEFAULT_DEADLINES = {
     "accept_working_hours": 1,
@@ -30,6 +36,10 @@ DEFAULT_DEADLINES = {
     "verify_working_hours": 2,
     "petition_accept_days": 15,
     "petition_answer_days": 60,
+    "petition_max_extension_days": 30,
+    "petition_review_request_days": 30,
+    "petition_review_answer_days": 30,
+    "major_hazard_minutes": 30,
 }
 
 
@@ -44,6 +54,9 @@ def stage_due_at(incident: Incident, status: str, *, now: datetime) -> datetime 
     limits = deadlines()
     if incident.category == CategoryCode.PETITION:
         return _petition_due_at(incident, status, now=now, limits=limits)
+    major = incident.severity == Severity.MAJOR
+    if status in (Status.REPORTED, Status.ACCEPTED) and major:
+        return now + timedelta(minutes=limits["major_hazard_minutes"])
     if status == Status.REPORTED:
         return add_working_time(now, timedelta(hours=limits["accept_working_hours"]))
     if status == Status.ACCEPTED:
@@ -64,10 +77,25 @@ def handling_due_at(incident: Incident, *, now: datetime) -> datetime:
 
 def _petition_due_at(incident: Incident, status: str, *, now: datetime, limits: dict) -> datetime:
     if status == Status.REPORTED:
-        return now + timedelta(days=limits["petition_accept_days"])
+        return end_of_day_after(incident.created_at or now, limits["petition_accept_days"])
     if status == Status.RESOLVED:
         return add_working_time(now, timedelta(hours=limits["verify_working_hours"]))
-    return (incident.accepted_at or now) + timedelta(days=limits["petition_answer_days"])
+    if incident.review_requested_at is not None:
+        return end_of_day_after(incident.review_requested_at, limits["petition_review_answer_days"])
+    days = limits["petition_answer_days"] + incident.extended_days
+    return end_of_day_after(incident.accepted_at or now, days)
+
+
+def end_of_day_after(start: datetime, days: int) -> datetime:
+    """The last moment of the zone-local day that is `days` calendar days after `start`'s."""
+    last_day = timezone.localtime(start, _zone()).date() + timedelta(days=days)
+    return datetime.combine(last_day, time.max, _zone())
+
+
+def review_window_closes_at(incident: Incident) -> datetime | None:
+    if incident.answered_at is None:
+        return None
+    return end_of_day_after(incident.answered_at, deadlines()["petition_review_request_days"])
 
 
 def _zone() -> ZoneInfo:

@@ -102,6 +102,7 @@ class ActionIn(Schema):
     note: str = Field(default="", max_length=5000)
     assignee: str | None = Field(default=None, max_length=150)
     due_at: AwareDatetime | None = None
+    repeat_of: ObjectId | None = Field(default=None, description="mark_repeat: the earlier case")
 
     @field_validator("note", "assignee")
     @classmethod

@@ -12,7 +12,7 @@ from enum import Enum
 from backend.accounts.models import Role, User
 from backend.core.errors import Conflict, Forbidden
 
-from .models import Incident, Status
+from .models import CategoryCode, Incident, Status
 
 
 class Party(Enum):
@@ -29,6 +29,8 @@ class Action:
     parties: frozenset[Party]
     # from status → to status; an action that keeps the status maps a status to itself.
     moves: dict[str, str]
+    # The kinds of case the action exists for; None: every kind.
+    categories: frozenset[str] | None = None
 
 
 def _keeping(*statuses: str) -> dict[str, str]:
@@ -58,6 +60,16 @@ ACTIONS: dict[str, Action] = {
     "extend": Action(frozenset({Party.SUPERVISOR}), _keeping(*OPEN)),
     "reassign": Action(
         frozenset({Party.SUPERVISOR}), _keeping(Status.DISPATCHED, Status.IN_PROGRESS)
+    ),
+    # 复查: the petitioner asks for a review of the answer (within 30 days of it).
+    "request_review": Action(
+        frozenset({Party.REPORTER}),
+        {Status.RESOLVED: Status.IN_PROGRESS, Status.CLOSED: Status.IN_PROGRESS},
+        categories=frozenset({CategoryCode.PETITION}),
+    ),
+    # 重复信访: link a petition to the earlier case it repeats.
+    "mark_repeat": Action(
+        frozenset({Party.SUPERVISOR}), _keeping(*ALL), categories=frozenset({CategoryCode.PETITION})
     ),
 }
 
@@ -89,6 +101,11 @@ def check(action_name: str, incident: Incident, parties: set[Party]) -> str:
     action = ACTIONS[action_name]
     if not action.parties & parties:
         raise Forbidden(f"You may not {action_name} this case.", code="action_forbidden")
+    if action.categories is not None and incident.category not in action.categories:
+        raise Conflict(
+            f"Cannot {action_name} a case of category {incident.category}.",
+            code="illegal_for_category",
+        )
     to_status = action.moves.get(incident.status)
     if to_status is None:
         raise Conflict(
@@ -102,5 +119,7 @@ def allowed_actions(incident: Incident, parties: set[Party]) -> list[str]:
     return [
         name
         for name, action in ACTIONS.items()
-        if action.parties & parties and incident.status in action.moves
+        if action.parties & parties
+        and incident.status in action.moves
+        and (action.categories is None or incident.category in action.categories)
     ]

@@ -12,8 +12,9 @@ from backend.stats.services import grid_rollup_apply
 
 from .. import workflow
 from ..deadlines import stage_due_at
-from ..models import Incident, Status
+from ..models import CategoryCode, Incident, Status
 from ..selectors import incident_get, supervises
+from . import case_rules
 from .events import incident_event_record
 from .timeline import timeline_record
 
@@ -24,6 +25,7 @@ class ActionRequest:
     note: str = ""
     assignee: str | None = None
     due_at: datetime | None = None
+    repeat_of: str | None = None
 
 
 @transaction.atomic
@@ -40,7 +42,7 @@ def incident_apply_action(
     now = now or timezone.now()
     from_status = incident.status
     previous_assignee_id = incident.assignee_id
-    _apply_details(incident, request, now=now)
+    _apply_details(incident, request, user=user, now=now)
     if request.action == "handle_on_spot":
         incident.assignee = user
     if to_status != from_status:
@@ -67,7 +69,9 @@ def incident_apply_action(
     return incident
 
 
-def _apply_details(incident: Incident, request: ActionRequest, *, now: datetime) -> None:
+def _apply_details(
+    incident: Incident, request: ActionRequest, *, user: User, now: datetime
+) -> None:
     """What an action carries besides a move: an assignee, a new deadline, a reason."""
     if request.action in ("dispatch", "reassign"):
         incident.assignee = _assignee(incident, request.assignee)
@@ -78,7 +82,16 @@ def _apply_details(incident: Incident, request: ActionRequest, *, now: datetime)
             raise Invalid("The new deadline must be later than the current one.", field="due_at")
         if request.due_at <= now:
             raise Invalid("The new deadline must be in the future.", field="due_at")
-        incident.due_at = request.due_at
+        if incident.category == CategoryCode.PETITION:
+            case_rules.petition_extend(incident, request.due_at)
+        else:
+            incident.due_at = request.due_at
+    if request.action == "request_review":
+        case_rules.petition_review_requested(incident, now=now)
+    if request.action == "mark_repeat":
+        case_rules.petition_mark_repeat(incident, user=user, earlier_id=request.repeat_of)
+    if request.action == "verify":
+        case_rules.major_hazard_verifiable(incident)
     if request.action in ("reject", "reopen", "dispute") and not request.note.strip():
         raise Invalid(f"Say why in note when you {request.action}.", field="note")
     if request.action == "comment" and not request.note.strip():
@@ -89,6 +102,9 @@ def _enter(incident: Incident, to_status: str, *, from_status: str, now: datetim
     incident.status = to_status
     if to_status == Status.ACCEPTED:
         incident.accepted_at = now
+    if to_status == Status.RESOLVED and incident.category == CategoryCode.PETITION:
+        # The answer to the petitioner: the review window runs from here.
+        incident.answered_at = now
     incident.closed_at = now if to_status == Status.CLOSED else None
     # Starting work keeps the handling deadline set at dispatch; every other move starts a
     # new stage with its own clock.

@@ -47,7 +47,7 @@ class Upload:
 @transaction.atomic
 def photo_add(*, user: User, incident_id: int, upload: Upload) -> Photo:
     incident = incident_get(user=user, incident_id=incident_id, for_update=True)
-    image_format, width, height = _checked_image(upload)
+    image_format, width, height = checked_image(upload)
     content_type, extension = FORMATS[image_format]
     now = timezone.now()
     photo = Photo(
@@ -61,7 +61,7 @@ def photo_add(*, user: User, incident_id: int, upload: Upload) -> Photo:
     photo.original.save(f"original{extension}", ContentFile(upload.data), save=False)
     photo.stripped.save(
         f"stripped{extension}",
-        ContentFile(_without_metadata(upload.data, image_format)),
+        ContentFile(without_metadata(upload.data, image_format)),
         save=False,
     )
     photo.save()
@@ -79,7 +79,8 @@ def photo_add(*, user: User, incident_id: int, upload: Upload) -> Photo:
     return photo
 
 
-def _checked_image(upload: Upload) -> tuple[str, int, int]:
+def checked_image(upload: Upload) -> tuple[str, int, int]:
+    """The upload's format, width and height, once it decodes as a JPEG, PNG or WebP <= 10 MB."""
     if not upload.data:
         raise Invalid("The file is empty.", field="file")
     if len(upload.data) > MAX_PHOTO_BYTES:
@@ -114,7 +115,8 @@ def _checked_image(upload: Upload) -> tuple[str, int, int]:
     return image_format, width, height
 
 
-def _without_metadata(data: bytes, image_format: str) -> bytes:
+def without_metadata(data: bytes, image_format: str) -> bytes:
+    """The image re-encoded upright in its own format, without EXIF or other metadata."""
     with Image.open(io.BytesIO(data)) as image:
         # Apply the EXIF rotation before dropping EXIF, or the copy would lie on its side.
         upright = ImageOps.exif_transpose(image)

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from backend.incidents.services.escalation import incidents_escalate
+
+
+class Command(BaseCommand):
+    help = (
+        "Escalate overdue cases (priority up, timeline entry, live event). Safe to run as often "
+        "as you like: each deadline is escalated once. Schedule it, e.g. every 5 minutes."
+    )
+
+    def handle(self, **_options) -> None:
+        count = incidents_escalate()
+        self.stdout.write(f"escalated {count} overdue case(s)")
