@@ -6,7 +6,9 @@ from backend.accounts.api import router as accounts_router
 from backend.boundaries.api import router as boundaries_router
 from backend.core.api import router as health_router
 from backend.core.handlers import register_error_handlers
+from backend.housing.api import router as housing_router
 from backend.incidents.api import router as incidents_router
+from backend.incidents.hazard_sites_api import router as hazard_sites_router
 from backend.stats.api import router as stats_router
 
 api = NinjaAPI(
@@ -22,4 +24,6 @@ api.add_router("/", health_router)
 api.add_router("/auth", accounts_router)
 api.add_router("/", boundaries_router)
 api.add_router("/", incidents_router)
+api.add_router("/", hazard_sites_router)
+api.add_router("/", housing_router)
 api.add_router("/stats", stats_router)
