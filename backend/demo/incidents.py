@@ -18,7 +18,7 @@ from shapely.geometry import Point
 
 from backend.accounts.models import Role, User
 from backend.boundaries.models import Grid
-from backend.incidents.models import Incident, Subcategory
+from backend.incidents.models import HazardSite, Incident, Subcategory
 from backend.incidents.services import incident_apply_action, incident_create
 from backend.incidents.services.actions import ActionRequest
 from backend.incidents.services.create import NewIncident
@@ -88,6 +88,7 @@ def demo_incidents_load(
                 now,
                 script=script,
             )
+    _hazard_sites_load(rng)
     return Incident.objects.count()
 
 
@@ -156,6 +157,7 @@ def _replay_case(index, rng, cast, grid, shape, subcategories, created_at, now, 
             lat=lat,
             address=f"{grid.community}{rng.randint(1, 60)}号楼附近",
             severity=severity,
+            people_count=rng.randint(5, 60) if subcategory.code == "petition_joint" else 1,
         ),
         now=created_at,
     )
@@ -208,3 +210,33 @@ def _note(action: str) -> str:
         "handle_on_spot": "网格员现场自行处置。",
         "reopen": "核查未通过，问题仍然存在，返工。",
     }.get(action, "")
+
+
+HAZARD_SITES = [
+    ("顺达化工有限公司", HazardSite.Kind.ENTERPRISE),
+    ("锦华商厦", HazardSite.Kind.BUILDING),
+    ("安澜小区二期工地", HazardSite.Kind.SITE),
+]
+
+
+def _hazard_sites_load(rng: random.Random) -> None:
+    """Three places whose safety cases are grouped, each at one of its grid's hazards."""
+    grids_with_hazards = (
+        Incident.objects.filter(category="safety")
+        .values_list("grid_id", flat=True)
+        .distinct()
+        .order_by("grid_id")
+    )
+    for (name, kind), grid_id in zip(HAZARD_SITES, grids_with_hazards, strict=False):
+        hazards = Incident.objects.filter(category="safety", grid_id=grid_id).order_by("pk")
+        first = hazards.first()
+        site = HazardSite.objects.create(
+            name=name,
+            kind=kind,
+            address=first.address,
+            lon=first.lon,
+            lat=first.lat,
+            street_id=first.street_id,
+            grid_id=grid_id,
+        )
+        hazards.update(hazard_site=site)
