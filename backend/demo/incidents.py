@@ -6,6 +6,7 @@ are exactly what real use would have produced. Recent cases stop early in the wo
 demo has open and overdue work; every grid of `worker` and `worker2` gets open cases.
 """
 
+import io
 import random
 import uuid
 from collections.abc import Callable
@@ -13,15 +14,17 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image
 from shapely import from_geojson
 from shapely.geometry import Point
 
 from backend.accounts.models import Role, User
 from backend.boundaries.models import Grid
 from backend.incidents.models import HazardSite, Incident, Subcategory
-from backend.incidents.services import incident_apply_action, incident_create
+from backend.incidents.services import incident_apply_action, incident_create, photo_add
 from backend.incidents.services.actions import ActionRequest
 from backend.incidents.services.create import NewIncident
+from backend.incidents.services.photos import Upload
 
 DEMO_NAMESPACE = uuid.UUID("6f1d3c1e-3b5a-4d8e-9a57-2f1c0e9b7d10")
 DEMO_DAYS = 90
@@ -168,6 +171,9 @@ def _replay_case(index, rng, cast, grid, shape, subcategories, created_at, now, 
         moment += timedelta(hours=delay_hours)
         if moment >= now:
             return
+        if action == "verify" and severity == "major":
+            # A major hazard closes only with an on-site photo taken after it was resolved.
+            photo_add(user=user, incident_id=incident.pk, upload=_site_photo(), now=moment)
         incident_apply_action(
             user=user,
             incident_id=incident.pk,
@@ -240,3 +246,9 @@ def _hazard_sites_load(rng: random.Random) -> None:
             grid_id=grid_id,
         )
         hazards.update(hazard_site=site)
+
+
+def _site_photo() -> Upload:
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), (96, 128, 96)).save(buffer, format="JPEG", quality=70)
+    return Upload(name="verification.jpg", content_type="image/jpeg", data=buffer.getvalue())

@@ -3,6 +3,7 @@ without EXIF (GPS position, device) for everyone else."""
 
 import io
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -45,11 +46,14 @@ class Upload:
 
 
 @transaction.atomic
-def photo_add(*, user: User, incident_id: int, upload: Upload) -> Photo:
+def photo_add(
+    *, user: User, incident_id: int, upload: Upload, now: datetime | None = None
+) -> Photo:
+    """Attach a checked photo; `now` is for replaying history (the demo) and tests."""
     incident = incident_get(user=user, incident_id=incident_id, for_update=True)
     image_format, width, height = checked_image(upload)
     content_type, extension = FORMATS[image_format]
-    now = timezone.now()
+    now = now or timezone.now()
     photo = Photo(
         incident=incident,
         uploaded_by=user,
