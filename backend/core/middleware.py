@@ -1,10 +1,14 @@
-"""Response middleware shared by every app."""
+"""Middleware shared by every app.
+
+Each one is a `MiddlewareMixin`, which Django runs in sync and async mode alike: under ASGI a
+sync-only middleware costs a thread hop per request, both ways.
+"""
 
 import json
-from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.deprecation import MiddlewareMixin
 
 API_PREFIX = "/api/"
 
@@ -31,30 +35,25 @@ _STATUS_CODES = {
 }
 
 
-class ContentSecurityPolicyMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
+class ContentSecurityPolicyMiddleware(MiddlewareMixin):
+    def __init__(self, get_response):
+        super().__init__(get_response)
         images = ["'self'", "data:", "blob:", *getattr(settings, "GRIDGOV_TILE_ORIGINS", [])]
         self.policy = DEFAULT_CSP.format(images=" ".join(images))
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
 
 
-class ApiErrorShapeMiddleware:
+class ApiErrorShapeMiddleware(MiddlewareMixin):
     """Give every 4xx/5xx under /api/ the contract's JSON shape.
 
     Ninja's own errors already have it; this catches what Django answers before or around
     Ninja (unknown paths, wrong methods, CSRF failures, oversized bodies).
     """
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if not request.path.startswith(API_PREFIX) or response.status_code < 400:
             return response
         if _is_error_shaped(response):
@@ -83,17 +82,14 @@ def _is_error_shaped(response: HttpResponse) -> bool:
     return isinstance(body, dict) and "detail" in body and "code" in body
 
 
-class NulCharacterGuardMiddleware:
+class NulCharacterGuardMiddleware(MiddlewareMixin):
     """Refuse NUL characters in API query strings and JSON bodies with a 422 naming the field.
 
     PostgreSQL cannot store U+0000 in text, so such input would fail deep in a query with a
     500 on one database and pass on the other; no field of ours has a use for it.
     """
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
         if request.path.startswith(API_PREFIX):
             field = _field_with_nul(request)
             if field is not None:
@@ -105,7 +101,7 @@ class NulCharacterGuardMiddleware:
                     },
                     status=422,
                 )
-        return self.get_response(request)
+        return None
 
 
 def _field_with_nul(request: HttpRequest) -> str | None:
