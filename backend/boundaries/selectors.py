@@ -1,6 +1,7 @@
 """Reads of streets and grids, shaped as GeoJSON features."""
 
 import json
+from functools import lru_cache
 
 from django.db.models import Count, Prefetch
 
@@ -13,7 +14,7 @@ from .models import Grid, Street
 def street_features() -> list[dict]:
     streets = Street.objects.annotate(grid_count=Count("grids")).order_by("code")
     return [
-        _feature(
+        area_feature(
             street,
             code=street.code,
             name=street.name,
@@ -37,7 +38,7 @@ def grid_features(*, street_code: str | None, with_workers: bool) -> list[dict]:
             Prefetch("workers", queryset=User.objects.filter(is_active=True).order_by("username"))
         )
     return [
-        _feature(
+        area_feature(
             grid,
             code=grid.code,
             name=grid.name,
@@ -51,11 +52,19 @@ def grid_features(*, street_code: str | None, with_workers: bool) -> list[dict]:
     ]
 
 
-def _feature(area: Street | Grid, **properties) -> dict:
+def area_feature(area: Street | Grid, **properties) -> dict:
+    """A street or grid as a GeoJSON feature with the given properties."""
     return {
         "type": "Feature",
         "id": area.code,
         "bbox": [area.min_lon, area.min_lat, area.max_lon, area.max_lat],
-        "geometry": json.loads(area.geometry),
+        "geometry": _parsed_geometry(area.geometry),
         "properties": properties,
     }
+
+
+@lru_cache(maxsize=4096)
+def _parsed_geometry(geojson: str) -> dict:
+    # Boundaries change rarely and are read on every map refresh: parse each version once.
+    # Callers only read the result, never change it.
+    return json.loads(geojson)

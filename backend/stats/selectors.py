@@ -16,7 +16,6 @@ they see, e.g. one assigned to them; grids in scope with no case appear with zer
 outside it do not appear at all.
 """
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +24,7 @@ from django.utils import timezone
 
 from backend.accounts.models import Role, User
 from backend.boundaries.models import Grid, Street
+from backend.boundaries.selectors import area_feature
 from backend.core.errors import Forbidden, NotFound
 from backend.incidents.models import Incident
 from backend.incidents.selectors import incidents_visible_to
@@ -117,7 +117,7 @@ def street_stats(
 
 def grid_features(table: StatsTable) -> list[dict]:
     return [
-        _feature(
+        area_feature(
             row.area,
             code=row.area.code,
             name=row.area.name,
@@ -130,7 +130,7 @@ def grid_features(table: StatsTable) -> list[dict]:
 
 def street_features(table: StatsTable) -> list[dict]:
     return [
-        _feature(row.area, code=row.area.code, name=row.area.name, **row.counts.as_dict())
+        area_feature(row.area, code=row.area.code, name=row.area.name, **row.counts.as_dict())
         for row in table.rows
     ]
 
@@ -197,14 +197,3 @@ def _streets_in_scope(user: User, street_ids: list[int] | None) -> QuerySet[Stre
 
 def _keys(counts: dict) -> list[int]:
     return [key for key in counts if key is not None]
-
-
-def _feature(area: Grid | Street, **properties) -> dict:
-    # The same shape as `boundaries.selectors` gives `/grids` and `/streets`.
-    return {
-        "type": "Feature",
-        "id": area.code,
-        "bbox": [area.min_lon, area.min_lat, area.max_lon, area.max_lat],
-        "geometry": json.loads(area.geometry),
-        "properties": properties,
-    }
