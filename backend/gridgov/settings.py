@@ -5,6 +5,7 @@ secret key generated once into ``var/secret_key``. Production sets ``DATABASE_UR
 ``REDIS_URL``, ``SECRET_KEY`` and ``ALLOWED_HOSTS``; the README lists every variable.
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -63,8 +64,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before WhiteNoise, which answers the PWA's files itself: the shell gets the CSP too.
     "backend.core.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "backend.core.middleware.ApiErrorShapeMiddleware",
     "backend.core.middleware.NulCharacterGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -164,6 +166,22 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# The PWA (`pwa/dist/`, built by `make`) is served at `/`, with `/` answering index.html.
+# Its files keep their names across versions, so browsers revalidate them every time
+# (no-cache, answered by 304): the service worker's own versioned cache is what makes the app
+# fast and offline, and /sw.js itself must never be stale or updates would stall.
+WHITENOISE_ROOT = REPO_DIR / "pwa" / "dist"
+WHITENOISE_INDEX_FILE = True
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
+
+
+def _pwa_headers(headers, path: str, url: str) -> None:
+    if not url.startswith(STATIC_URL):
+        headers["Cache-Control"] = "no-cache"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _pwa_headers
+
 # Origins of map tiles the PWA may load (`GRIDGOV_TILE_URL`); images only, nothing else.
 GRIDGOV_TILE_ORIGINS = _env_list("GRIDGOV_TILE_ORIGINS", "")
 
@@ -196,3 +214,11 @@ LOGGING = {
 GRIDGOV_CLIENT_IP_HEADER = os.environ.get("GRIDGOV_CLIENT_IP_HEADER", "")
 GRIDGOV_NUMBER_PREFIX = os.environ.get("GRIDGOV_NUMBER_PREFIX", "SF")
 GRIDGOV_WS_RECHECK_SECONDS = float(os.environ.get("GRIDGOV_WS_RECHECK_SECONDS", "60"))
+
+# Case deadlines (backend/incidents/deadlines.py): office hours of the zone, its public
+# holidays, and any limit of DEFAULT_DEADLINES to override, as JSON.
+GRIDGOV_WORKING_HOURS = tuple(os.environ.get("GRIDGOV_WORKING_HOURS", "08:30-17:30").split("-"))
+GRIDGOV_HOLIDAYS = frozenset(_env_list("GRIDGOV_HOLIDAYS", ""))
+GRIDGOV_DEADLINES = json.loads(os.environ.get("GRIDGOV_DEADLINES", "{}"))
+
+GRIDGOV_OPEN311_JURISDICTION = os.environ.get("GRIDGOV_OPEN311_JURISDICTION", "")

@@ -364,15 +364,16 @@ class TestDeadlines:
         assert _at(dispatched["due_at"]) == datetime(2025, 6, 20, 19, 0, tzinfo=SHANGHAI)
 
     def test_a_petition_is_answered_sixty_days_after_acceptance(self, clients, clock):
+        # Statutory days end at the end of their last day (the API shows milliseconds).
         as_resident, _, as_supervisor = clients
         petition = submit(as_resident, category="petition")
-        assert _at(petition["due_at"]) == datetime(2025, 7, 3, 10, 0, tzinfo=SHANGHAI)
+        assert _at(petition["due_at"]) == datetime(2025, 7, 3, 23, 59, 59, 999000, SHANGHAI)
 
         clock["at"] = datetime(2025, 6, 25, 10, 0, tzinfo=SHANGHAI)
         accepted = act_ok(as_supervisor, petition["id"], "accept")
         dispatched = act_ok(as_supervisor, petition["id"], "dispatch", assignee="worker")
 
-        answer_due = datetime(2025, 8, 24, 10, 0, tzinfo=SHANGHAI)
+        answer_due = datetime(2025, 8, 24, 23, 59, 59, 999000, SHANGHAI)
         assert _at(accepted["due_at"]) == answer_due
         assert _at(dispatched["due_at"]) == answer_due
 
