@@ -42,7 +42,7 @@ def _escalate_one(incident_id: int, now: datetime) -> int:
     # Re-read under lock: another scheduler or a user may have moved the case meanwhile.
     incident = (
         overdue_not_escalated(now)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("street", "grid", "reporter", "assignee", "subcategory")
         .filter(pk=incident_id)
         .first()

@@ -2,6 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from backend.demo.housing import demo_housing_load
 from backend.demo.incidents import demo_incidents_load
 from backend.demo.services import (
     DEMO_PASSWORD,
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         open311_demo_key_create()
         self.stderr.write("filing demo incidents (replayed through the case workflow)…")
         filed = demo_incidents_load(progress=self._progress)
+        projects = demo_housing_load()
         self.stdout.write(zone.notice)
         self.stdout.write(f"demo accounts (password '{DEMO_PASSWORD}'):")
         for account in accounts:
@@ -32,6 +34,7 @@ class Command(BaseCommand):
             f"demo loaded: {len(zone.streets)} streets, {len(zone.grids)} grids, "
             f"{len(accounts)} accounts, "
             + (f"{filed} incidents" if filed else "incidents already there")
+            + (f", {projects} housing projects" if projects else "")
         )
 
     def _progress(self, done: int, total: int) -> None:

@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from .models import HousingProject, ProgressPhoto, ProgressUpdate
+
+# The current figures and the records are written only through progress updates: editing them
+# here would rewrite the history the meetings rely on.
+FIGURES = (
+    "delivered_units",
+    "revised_delivery",
+    "progress_percent",
+    "funding_status",
+    "risk_level",
+)
+
+
+class ProgressUpdateInline(admin.TabularInline):
+    model = ProgressUpdate
+    extra = 0
+    can_delete = False
+    fields = ("at", "author", *FIGURES, "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(HousingProject)
+class HousingProjectAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "developer",
+        "street",
+        "grid",
+        "total_units",
+        "delivered_units",
+        "planned_delivery",
+        "revised_delivery",
+        "risk_level",
+        "funding_status",
+    )
+    list_filter = ("risk_level", "funding_status", "street")
+    search_fields = ("name", "developer")
+    raw_id_fields = ("street", "grid", "responsible_officer")
+    readonly_fields = (*FIGURES, "created_at")
+    inlines = [ProgressUpdateInline]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    list_display = ("project", "at", "progress_percent", "delivered_units", "risk_level")
+    list_filter = ("risk_level", "funding_status")
+    raw_id_fields = ("project", "author")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ProgressPhoto)
+class ProgressPhotoAdmin(admin.ModelAdmin):
+    list_display = ("update", "uploaded_at", "content_type")
+    raw_id_fields = ("update",)

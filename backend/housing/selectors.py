@@ -1,0 +1,174 @@
+"""Reads of housing projects (保交楼).
+
+Two levels of visibility. Every signed-in user may know that a project exists and where it is
+(its basic fields): buyers pick their project when they complain, so no project is hidden and
+none is a 404 except a missing one. Its figures (progress, delivered units, revised date,
+funding, risk, officer, open cases, history) are for the staff who follow it:
+`housing_projects_followed_by(user)` is that one rule, and every read asks it.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from backend.accounts.models import Role, User
+from backend.core.errors import Forbidden, NotFound
+from backend.incidents.models import FINAL_STATUSES, CategoryCode, Incident
+
+from .models import FundingStatus, HousingProject, ProgressPhoto, ProgressUpdate, RiskLevel
+
+
+def housing_projects_supervised_by(user: User) -> QuerySet[HousingProject]:
+    """The projects a supervisor answers for: those in their streets, or all when they have
+    none (a zone supervisor); every project for an admin; none for anyone else."""
+    projects = HousingProject.objects.all()
+    if user.role == Role.ADMIN:
+        return projects
+    if user.role == Role.SUPERVISOR:
+        street_ids = list(user.streets.values_list("pk", flat=True))
+        return projects.filter(street_id__in=street_ids) if street_ids else projects
+    return projects.none()
+
+
+def housing_projects_followed_by(user: User) -> QuerySet[HousingProject]:
+    """The projects whose figures the user sees: what they supervise, projects in a worker's
+    grids, and any project they are the responsible officer of. Residents follow none: risk
+    and funding of a developer are not told to buyers through the app."""
+    if user.role == Role.RESIDENT:
+        return HousingProject.objects.none()
+    supervised = housing_projects_supervised_by(user).values("pk")
+    grid_ids = list(user.grids.values_list("pk", flat=True)) if user.role == Role.WORKER else []
+    return HousingProject.objects.filter(
+        Q(pk__in=supervised) | Q(grid_id__in=grid_ids) | Q(responsible_officer=user)
+    )
+
+
+def may_record_progress(user: User, project: HousingProject) -> bool:
+    """Supervisors of the project's street (or zone), admins, and its responsible officer."""
+    if user.role in (Role.WORKER, Role.SUPERVISOR, Role.ADMIN) and (
+        project.responsible_officer_id == user.pk
+    ):
+        return True
+    return housing_projects_supervised_by(user).filter(pk=project.pk).exists()
+
+
+def days_late(project: HousingProject, *, today: date) -> int:
+    """Whole days since the delivery date (the revised one when set), in the zone's calendar;
+    0 before that date, on it, and once every unit is delivered."""
+    if project.delivered_units >= project.total_units:
+        return 0
+    due = project.revised_delivery or project.planned_delivery
+    return max(0, (today - due).days)
+
+
+def _annotated(projects: QuerySet[HousingProject], user: User) -> QuerySet[HousingProject]:
+    # Subqueries, not joins: counting cases over a join with the updates would multiply them.
+    open_cases = (
+        Incident.objects.filter(housing_project=OuterRef("pk"), category=CategoryCode.HOUSING)
+        .exclude(status__in=FINAL_STATUSES)
+        .order_by()
+        .values("housing_project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    last_update = ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-at", "-id")
+    followed = housing_projects_followed_by(user).filter(pk=OuterRef("pk"))
+    return projects.select_related("street", "grid", "responsible_officer").annotate(
+        open_cases=Coalesce(Subquery(open_cases, output_field=IntegerField()), 0),
+        last_update_at=Subquery(last_update.values("at")[:1]),
+        figures_visible=Exists(followed),
+    )
+
+
+def housing_projects_list(
+    *, user: User, street: str | None = None, risk_level: str | None = None
+) -> list[HousingProject]:
+    """Every project, by name; `risk_level` matches only projects whose figures the caller sees
+    (so the filter cannot tell a resident what the figures would not)."""
+    projects = _annotated(HousingProject.objects.all(), user)
+    if street:
+        projects = projects.filter(street__code=street)
+    if risk_level:
+        projects = projects.filter(figures_visible=True, risk_level=risk_level)
+    return list(projects.order_by("name", "id"))
+
+
+def housing_project_get(*, user: User, project_id: int) -> HousingProject:
+    """One project with its annotations; its history is prefetched only for those who see it."""
+    found = _annotated(HousingProject.objects.filter(pk=project_id), user).first()
+    if found is None:
+        raise NotFound("No such housing project.")
+    if found.figures_visible:
+        found.history = list(
+            found.updates.select_related("author").prefetch_related("photos").order_by("at", "id")
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class HousingSummary:
+    today: date
+    project_count: int
+    units_total: int
+    units_planned: int
+    units_delivered: int
+    units_delivered_of_planned: int
+    by_risk_level: dict[str, int]
+    by_funding_status: dict[str, int]
+    at_risk: list[HousingProject]
+    with_open_cases: list[HousingProject]
+
+
+def housing_zone_summary(*, user: User, today: date | None = None) -> HousingSummary:
+    """The projects a supervisor answers for, summed up for a meeting.
+
+    At risk: risk level high, or late (days late > 0). Planned units: the units of projects
+    whose delivery date (revised, else planned) is before today, i.e. due by now; delivered
+    units: every delivered unit, and separately those of the due projects.
+    """
+    if user.role not in (Role.SUPERVISOR, Role.ADMIN):
+        raise Forbidden("Only supervisors and admins see the housing summary.")
+    today = today or timezone.localdate()
+    projects = list(_annotated(housing_projects_supervised_by(user), user).order_by("name", "id"))
+    for project in projects:
+        project.days_late = days_late(project, today=today)
+    due = [p for p in projects if (p.revised_delivery or p.planned_delivery) < today]
+    by_risk = {level: 0 for level in RiskLevel.values}
+    by_funding = {status: 0 for status in FundingStatus.values}
+    for project in projects:
+        by_risk[project.risk_level] += 1
+        by_funding[project.funding_status] += 1
+    return HousingSummary(
+        today=today,
+        project_count=len(projects),
+        units_total=sum(p.total_units for p in projects),
+        units_planned=sum(p.total_units for p in due),
+        units_delivered=sum(p.delivered_units for p in projects),
+        units_delivered_of_planned=sum(p.delivered_units for p in due),
+        by_risk_level=by_risk,
+        by_funding_status=by_funding,
+        at_risk=[p for p in projects if p.risk_level == RiskLevel.HIGH or p.days_late > 0],
+        with_open_cases=[p for p in projects if p.open_cases > 0],
+    )
+
+
+def progress_photo_get(
+    *, user: User, project_id: int, update_id: int, photo_id: int
+) -> ProgressPhoto:
+    """A photo of a project's history, for those who see the history; any other is not found."""
+    found = (
+        ProgressPhoto.objects.filter(
+            pk=photo_id,
+            update_id=update_id,
+            update__project_id=project_id,
+            update__project__in=housing_projects_followed_by(user),
+        )
+        .select_related("update")
+        .first()
+    )
+    if found is None:
+        raise NotFound("No such photo.")
+    return found
