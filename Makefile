@@ -8,34 +8,51 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test test-sqlite test-postgres lint format bench clean
+.PHONY: install pwa-build demo serve test test-sqlite test-postgres lint format bench clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# The map report's Chinese text needs a CJK font; without one it is drawn in English only.
+	@if [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] && command -v apt-get >/dev/null \
+		&& [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq fonts-noto-cjk; fi
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
 
+# The PWA: `npm ci` only when the lock changed (the stamp), the build only when a source did.
+# A changed GRIDGOV_TILE_URL needs `make -B pwa-build`.
+PWA_STAMP := pwa/node_modules/.installed
+PWA_SRC := $(shell find pwa/src -type f 2>/dev/null)
+
+$(PWA_STAMP): pwa/package-lock.json pwa/package.json
+	cd pwa && npm ci --no-audit --no-fund --loglevel=error
+	touch $(PWA_STAMP)
+
+pwa/dist/sw.js: $(PWA_STAMP) pwa/build.mjs $(PWA_SRC)
+	node pwa/build.mjs
+
+pwa-build: pwa/dist/sw.js
+
 # The demo speaks plain HTTP on 127.0.0.1; production keeps GRIDGOV_HTTPS on.
-demo: install
+demo: install pwa-build
 	$(BIN)/gridgov migrate --noinput
 	$(BIN)/gridgov demo
 	GRIDGOV_HTTPS=0 $(BIN)/gridgov serve --host $(HOST) --port $(PORT) --escalate-every 60
 
-serve: install
+serve: install pwa-build
 	$(BIN)/gridgov migrate --noinput
 	GRIDGOV_HTTPS=0 $(BIN)/gridgov serve --host $(HOST) --port $(PORT) --escalate-every 60
 
 # The suite runs twice: on the embedded default, then on PostgreSQL + Redis.
 test: test-sqlite test-postgres
 
-test-sqlite: install
+test-sqlite: install pwa-build
 	@echo "== tests on SQLite + in-memory channel layer =="
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest
 
-test-postgres: install
+test-postgres: install pwa-build
 	@bash tools/with-services.sh $(BIN)/pytest
 
 lint: install
@@ -48,6 +65,7 @@ format: install
 
 bench: install
 	$(BIN)/python bench/locate.py
+	$(BIN)/python bench/boundaries.py --db
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var pwa/dist pwa/node_modules

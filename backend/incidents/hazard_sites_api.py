@@ -15,7 +15,7 @@ from .selectors import incidents_visible_to
 from .services.hazard_sites import hazard_site_create, staff_only
 
 router = Router(tags=["hazard sites"], auth=REQUIRED)
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class HazardSiteIn(Schema):

@@ -1,0 +1,73 @@
+// Sign-in for every role, and registration for residents.
+import { afterSignIn } from "../app.js";
+import { ApiError } from "../api.js";
+import { h } from "../dom.js";
+import { t } from "../i18n.js";
+import { register, signIn } from "../session.js";
+
+function field(label, input) {
+  return h("label", { class: "field" }, h("span", { text: label }), input);
+}
+
+function errorText(error) {
+  if (error instanceof ApiError) {
+    if (error.status === 401) return t("auth.wrong_credentials");
+    if (error.status === 409) return t("auth.username_taken");
+    if (error.status === 429) return t("auth.throttled");
+    const fields = error.errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+    return fields || error.detail;
+  }
+  return t("net.unreachable");
+}
+
+export async function render(root, { route }) {
+  const registering = route === "register";
+  const message = h("p", { class: "form-error", role: "alert" });
+  const username = h("input", { name: "username", autocomplete: "username", required: true, autocapitalize: "none" });
+  const password = h("input", {
+    name: "password", type: "password", required: true,
+    autocomplete: registering ? "new-password" : "current-password", minlength: registering ? "8" : null,
+  });
+  const displayName = h("input", { name: "display_name", autocomplete: "name" });
+  const phone = h("input", { name: "phone", type: "tel", autocomplete: "tel" });
+  const submit = h("button", { type: "submit", class: "primary", text: registering ? t("auth.register") : t("auth.sign_in") });
+
+  const form = h("form", { class: "card auth", novalidate: false },
+    h("h1", { text: registering ? t("auth.register_title") : t("auth.sign_in_title") }),
+    registering ? h("p", { class: "hint", text: t("auth.register_hint") }) : null,
+    field(t("auth.username"), username),
+    field(t("auth.password"), password),
+    registering ? field(t("auth.display_name"), displayName) : null,
+    registering ? field(t("auth.phone"), phone) : null,
+    message,
+    submit,
+    h("p", { class: "switch" },
+      registering
+        ? h("a", { href: "#/login", text: t("auth.have_account") })
+        : h("a", { href: "#/register", text: t("auth.resident_register") })),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    message.textContent = "";
+    try {
+      if (registering) {
+        await register({
+          username: username.value.trim(), password: password.value,
+          display_name: displayName.value.trim() || undefined, phone: phone.value.trim() || undefined,
+        });
+      } else {
+        await signIn(username.value.trim(), password.value);
+      }
+      await afterSignIn();
+    } catch (error) {
+      message.textContent = errorText(error);
+      submit.disabled = false;
+    }
+  });
+  root.append(h("section", { class: "auth-page" },
+    h("div", { class: "auth-brand" }, h("img", { src: "/icons/icon-192.png", alt: "", width: 64, height: 64 }),
+      h("h2", { text: t("app.name") }), h("p", { text: t("app.tagline") })),
+    form));
+  username.focus();
+}
