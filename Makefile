@@ -17,6 +17,9 @@ $(INSTALLED): pyproject.toml
 	@# The map report's Chinese text needs a CJK font; without one it is drawn in English only.
 	@if [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] && command -v apt-get >/dev/null \
 		&& [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq fonts-noto-cjk; fi
+	@# The PWA's tests drive Debian's Chromium (Playwright's own browser download is not used).
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && apt-get install -y -qq chromium; fi
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
