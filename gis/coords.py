@@ -168,3 +168,21 @@ def transform_geometry(geometry: Geom, func: Callable) -> Geom:
         return np.column_stack([lon, lat])
 
     return shapely.transform(geometry, apply)
+
+
+# The systems a client may say its point is in (`crs=` on the API); pyproj knows none but WGS-84.
+POINT_SYSTEMS: dict[str, Callable] = {
+    "wgs84": lambda lon, lat: (lon, lat),
+    "gcj02": gcj02_to_wgs84,
+    "bd09": bd09_to_wgs84,
+}
+
+
+def point_to_wgs84(lon: float, lat: float, crs: str = "wgs84") -> tuple[float, float]:
+    """A lon/lat point in degrees given in `crs` (wgs84, gcj02 or bd09), as WGS-84 degrees."""
+    try:
+        convert = POINT_SYSTEMS[crs]
+    except KeyError:
+        raise ValueError(f"unknown crs {crs!r}; one of {', '.join(POINT_SYSTEMS)}") from None
+    out_lon, out_lat = convert(float(lon), float(lat))
+    return float(out_lon), float(out_lat)

@@ -119,3 +119,10 @@ def _north_to_south(cells: list[Polygon]) -> list[Polygon]:
         return (-round(centre.y, 3), centre.x)
 
     return sorted(cells, key=key)
+
+
+def is_demo_street(code: str, name: str) -> bool:
+    """True for a street of the fictional demo zone (its code and invented name), which any map
+    of it must say is fictional ground."""
+    names = {f"{COUNTY_CODE}{k:03d}": street[0] for k, street in enumerate(_STREETS, start=1)}
+    return names.get(code) == name

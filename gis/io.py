@@ -22,10 +22,10 @@ from shapely.geometry.base import BaseGeometry
 
 from gis import coords
 from gis.codes import code_problem, street_code_of
+from gis.measure import to_metres, utm_crs_for
 
 # A repair may move at most this share of the area before we refuse to guess what was meant.
 MAX_REPAIR_AREA_CHANGE = 0.01
-_DENSIFY_DEG = 0.001
 
 # Map SDK offsets are not pyproj CRSs: these names select a gis.coords conversion instead.
 _OFFSET_SYSTEMS: dict[str, Callable] = {
@@ -137,6 +137,51 @@ def read_boundaries(
         }
         name = _plain(record.get(name_field))
         boundary = Boundary(code, "" if name is None else str(name), geometry, properties, feature)
+        result.boundaries.append(boundary)
+    return result
+
+
+def read_features(
+    path: str | Path,
+    *,
+    code_field: str = "code",
+    name_field: str = "name",
+    layer: str | int | None = None,
+    source_crs: str | None = None,
+) -> BoundaryFile:
+    """Read every feature as it is, unchecked: codes as text (or None), geometries in EPSG:4326
+    but neither validated nor repaired (possibly None, invalid or not polygonal).
+
+    For `gis.check`, which reports what `read_boundaries` would refuse or repair; only
+    file-level problems (missing code field, unusable CRS) are in `problems`.
+    """
+    path = str(path)
+    frame = _read_frame(path, layer)
+    if code_field not in frame.columns:
+        fields = ", ".join(str(c) for c in frame.columns if c != "geometry") or "none"
+        problem = Problem(None, None, code_field, f"no such field in the file (fields: {fields})")
+        return BoundaryFile(path, _crs_label(frame), [], [problem])
+    frame, crs_label, crs_problem = _to_wgs84(frame, path, source_crs)
+    if crs_problem is not None:
+        return BoundaryFile(path, crs_label, [], [crs_problem])
+    result = BoundaryFile(path, crs_label, [], [])
+    for feature, row in enumerate(frame.itertuples(index=False)):
+        record = row._asdict()
+        geometry = record["geometry"]
+        if geometry is not None and not geometry.is_empty:
+            geometry = shapely.force_2d(geometry)
+        properties = {
+            k: _plain(v) for k, v in record.items() if k not in (code_field, name_field, "geometry")
+        }
+        name = _plain(record.get(name_field))
+        code = _code_text(record[code_field])
+        boundary = Boundary(
+            code,  # type: ignore[arg-type]  # None when missing: gis.check reports it
+            "" if name is None else str(name),
+            geometry,
+            properties,
+            feature,
+        )
         result.boundaries.append(boundary)
     return result
 
@@ -271,25 +316,6 @@ def write_geojson(boundaries: Sequence[Boundary], path: str | Path) -> None:
         json.dump(collection, out, ensure_ascii=False)
 
 
-def _utm_for(geometries: Sequence[BaseGeometry]) -> pyproj.CRS:
-    min_x, min_y, max_x, max_y = shapely.total_bounds(np.asarray(geometries, dtype=object))
-    lon, lat = (min_x + max_x) / 2, (min_y + max_y) / 2
-    zone = int((lon + 180.0) // 6.0) % 60 + 1
-    return pyproj.CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
-
-
-def _projected(geometries: Sequence[BaseGeometry], crs: pyproj.CRS) -> np.ndarray:
-    to_metres = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-
-    def project(xy: np.ndarray) -> np.ndarray:
-        return np.column_stack(to_metres.transform(xy[:, 0], xy[:, 1]))
-
-    # Edges are straight in lon/lat; projected as chords they would bow by up to metres over
-    # a few km, more than the tolerance, so densify to ~100 m first (sag under a millimetre).
-    dense = shapely.segmentize(np.asarray(geometries, dtype=object), _DENSIFY_DEG)
-    return shapely.transform(dense, project)
-
-
 def boundaries_outside(
     grids: Sequence[Boundary], streets: Sequence[Boundary], *, tolerance_m: float = 1.0
 ) -> list[Problem]:
@@ -300,9 +326,9 @@ def boundaries_outside(
         return [Problem(g.feature, g.code, "code", "no streets to put this grid in") for g in grids]
     # Metres need a conformal local projection: the UTM zone of the streets' centre keeps
     # scale error under 0.1% across a zone, plenty for a 1 m tolerance.
-    crs = _utm_for([s.geometry for s in streets])
-    street_areas = shapely.buffer(_projected([s.geometry for s in streets], crs), tolerance_m)
-    grid_areas = _projected([g.geometry for g in grids], crs)
+    crs = utm_crs_for([s.geometry for s in streets])
+    street_areas = shapely.buffer(to_metres([s.geometry for s in streets], crs), tolerance_m)
+    grid_areas = to_metres([g.geometry for g in grids], crs)
     shapely.prepare(street_areas)
     street_codes = [s.code for s in streets]
     tree = STRtree(street_areas)
@@ -319,3 +345,51 @@ def boundaries_outside(
             message = f"grid {where}, not inside street {named} (tolerance {tolerance_m:g} m)"
             problems.append(Problem(grid.feature, grid.code, "geometry", message))
     return problems
+
+
+def read_points(
+    path: str | Path,
+    *,
+    weight_field: str | None = "households",
+    source_crs: str | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lons, lats, weights) of the points in a vector file or a CSV with lon/lat columns.
+
+    For household or building points: each point weighs its `weight_field` value (e.g. the
+    households of a building), or 1 when the field is absent or empty. Output is EPSG:4326.
+    """
+    path = str(path)
+    if path.lower().endswith(".csv"):
+        table = pd.read_csv(path)
+        missing = {"lon", "lat"} - set(table.columns)
+        if missing:
+            raise BoundaryFileError(path, f"CSV needs lon and lat columns, missing {missing}")
+        frame = gpd.GeoDataFrame(
+            table, geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs=None
+        )
+    else:
+        frame = _read_frame(path, None)
+    frame, _label, problem = _to_wgs84(frame, path, source_crs)
+    if problem is not None:
+        raise BoundaryFileError(path, problem.message)
+    frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    if not (frame.geometry.geom_type == "Point").all():
+        # A building outline stands for its households at its centre.
+        frame = frame.set_geometry(frame.geometry.representative_point())
+    weights = np.ones(len(frame))
+    if weight_field and weight_field in frame.columns:
+        values = pd.to_numeric(frame[weight_field], errors="coerce").fillna(1.0)
+        weights = np.clip(values.to_numpy(dtype=float), 0.0, None)
+    return frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy(), weights
+
+
+def read_lines(path: str | Path, *, source_crs: str | None = None) -> BaseGeometry:
+    """All lines of a vector file (roads, rivers; polygon outlines) as one EPSG:4326 geometry."""
+    path = str(path)
+    frame, _label, problem = _to_wgs84(_read_frame(path, None), path, source_crs)
+    if problem is not None:
+        raise BoundaryFileError(path, problem.message)
+    geometries = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)].to_numpy()
+    polygonal = np.isin(shapely.get_type_id(geometries), (3, 6))  # (Multi)Polygon: its outline
+    geometries = np.where(polygonal, shapely.boundary(geometries), geometries)
+    return shapely.union_all(shapely.force_2d(geometries))

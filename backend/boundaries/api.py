@@ -3,6 +3,7 @@ from ninja import Query, Router
 
 from backend.accounts.auth import OPTIONAL
 from backend.accounts.schemas import ErrorOut
+from gis.coords import point_to_wgs84
 
 from . import locator, selectors
 from .schemas import GridCollection, GridsQuery, LocateQuery, LocationOut, StreetCollection
@@ -24,4 +25,4 @@ def grids(request: HttpRequest, filters: Query[GridsQuery]):
 
 @router.get("/locate", response={200: LocationOut, 401: ErrorOut, 422: ErrorOut})
 def locate(request: HttpRequest, point: Query[LocateQuery]):
-    return locator.locate(point.lon, point.lat)
+    return locator.locate(*point_to_wgs84(point.lon, point.lat, point.crs))

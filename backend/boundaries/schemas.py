@@ -57,9 +57,17 @@ class GridsQuery(Schema):
     street: str | None = Field(default=None, pattern=r"^\d{9}$", description="9-digit street code")
 
 
+PointCrs = Literal["wgs84", "gcj02", "bd09"]
+CRS_NOTE = (
+    "The system lon/lat are in: wgs84 (GPS, the default), gcj02 (AMap, Tencent) or bd09 "
+    "(Baidu); converted to WGS-84 before use."
+)
+
+
 class LocateQuery(Schema):
     lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
     lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    crs: PointCrs = Field(default="wgs84", description=CRS_NOTE)
 
 
 class PlaceOut(Schema):

@@ -8,6 +8,7 @@ from pydantic import AwareDatetime, Field, field_validator
 from backend.accounts.auth import OPTIONAL, REQUIRED
 from backend.accounts.schemas import ErrorOut
 from backend.core.errors import NotFound
+from gis.coords import point_to_wgs84
 
 from . import selectors, services
 from .schemas import (
@@ -120,8 +121,11 @@ def categories(request: HttpRequest):
 
 @router.post("/incidents", response={200: IncidentOut, 201: IncidentOut, **BODY_ERRORS})
 def incident_submit(request: HttpRequest, report: IncidentIn):
+    fields = report.model_dump(exclude={"crs"})
+    # Stored and returned in WGS-84 whatever the client's map SDK gave.
+    fields["lon"], fields["lat"] = point_to_wgs84(report.lon, report.lat, report.crs)
     incident, created = services.incident_create(
-        reporter=request.auth, report=NewIncident(**report.model_dump())
+        reporter=request.auth, report=NewIncident(**fields)
     )
     return Status(201 if created else 200, incident_out(incident, request.auth))
 

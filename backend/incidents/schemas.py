@@ -9,6 +9,7 @@ from ninja import Schema
 from pydantic import AwareDatetime, BeforeValidator, Field, field_validator
 
 from backend.accounts.models import User
+from backend.boundaries.schemas import CRS_NOTE, PointCrs
 
 from . import workflow
 from .models import Incident, TimelineEntry
@@ -63,6 +64,7 @@ class IncidentIn(Schema):
     description: str = Field(default="", max_length=5000)
     lon: float = Longitude
     lat: float = Latitude
+    crs: PointCrs = Field(default="wgs84", description=CRS_NOTE)
     address: str = Field(default="", max_length=300)
     occurred_at: AwareDatetime | None = None
     housing_project: ObjectId | None = None

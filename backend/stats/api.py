@@ -1,10 +1,13 @@
+import dataclasses
+
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
+from pydantic import Field
 
 from backend.accounts.auth import REQUIRED
 from backend.accounts.schemas import ErrorOut
 
-from . import export, selectors
+from . import export, map_report, selectors
 from .schemas import (
     PERIOD_NOTE,
     GridStatsCollection,
@@ -14,6 +17,14 @@ from .schemas import (
 )
 
 router = Router(tags=["stats"], auth=REQUIRED)
+
+
+class MapQuery(StreetStatsQuery):
+    street: str | None = Field(default=None, pattern=r"^\d{9}$", description="9-digit street code")
+
+    def filters(self) -> selectors.StatsFilters:
+        return dataclasses.replace(super().filters(), street=self.street)
+
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 SCOPE_NOTE = (
@@ -65,3 +76,16 @@ def street_stats(request: HttpRequest, query: Query[StreetStatsQuery]):
         "unassigned": table.unassigned.as_dict(),
         "counted_at": table.counted_at,
     }
+
+
+@router.get(
+    "/map.png",
+    response={200: None, **ERRORS},
+    description="A printable map (A4 landscape PNG) of open and overdue cases per grid, of one "
+    f"street or of every grid in scope, with legend, north arrow, scale bar and the worst grids. "
+    f"Supervisors and admins; others get 403. {PERIOD_NOTE}",
+    openapi_extra={"responses": {"200": {"description": "PNG", "content": {"image/png": {}}}}},
+)
+def grid_map_png(request: HttpRequest, query: Query[MapQuery]):
+    image = map_report.grid_map_report(user=request.auth, filters=query.filters())
+    return HttpResponse(image, content_type="image/png")

@@ -8,6 +8,7 @@ from gis.coords import (
     bd09_to_wgs84,
     gcj02_to_bd09,
     gcj02_to_wgs84,
+    point_to_wgs84,
     transform_geometry,
     wgs84_to_bd09,
     wgs84_to_gcj02,
@@ -121,3 +122,38 @@ def test_transform_geometry_converts_every_vertex():
     expected = np.column_stack(gcj02_to_wgs84(coords[:, 0], coords[:, 1]))
     assert np.allclose(shapely.get_coordinates(converted), expected, rtol=0, atol=1e-12)
     assert converted.geom_type == "Polygon"
+
+
+def test_gcj_wgs_gcj_round_trip_is_within_half_a_metre_across_china():
+    # The other direction: the iterated inverse, pushed forward again, lands on its input.
+    lons, lats = china_lattice()
+    again_lons, again_lats = wgs84_to_gcj02(*gcj02_to_wgs84(lons, lats))
+    assert distance_m(lons, lats, again_lons, again_lats).max() < 0.5
+
+
+def test_bd_wgs_bd_round_trip_is_within_half_a_metre_across_china():
+    lons, lats = china_lattice()
+    again_lons, again_lats = wgs84_to_bd09(*bd09_to_wgs84(lons, lats))
+    assert distance_m(lons, lats, again_lons, again_lats).max() < 0.5
+
+
+def test_the_lattice_covers_china_from_hainan_to_heilongjiang():
+    lons, lats = china_lattice()
+    assert lons.min() <= 73.5 and lons.max() >= 134.9
+    assert lats.min() <= 18.2 and lats.max() >= 53.4
+    assert len(lons) >= 9000  # every half degree
+
+
+@pytest.mark.parametrize(
+    ("crs", "convert"), [("gcj02", gcj02_to_wgs84), ("bd09", bd09_to_wgs84), ("wgs84", None)]
+)
+def test_point_to_wgs84_picks_the_conversion_by_name(crs, convert):
+    lon, lat = point_to_wgs84(116.404, 39.915, crs)
+    expected = (116.404, 39.915) if convert is None else convert(116.404, 39.915)
+    assert (lon, lat) == pytest.approx(expected, abs=1e-12)
+    assert type(lon) is float
+
+
+def test_point_to_wgs84_refuses_an_unknown_system():
+    with pytest.raises(ValueError, match="unknown crs"):
+        point_to_wgs84(116.404, 39.915, "epsg:3857")

@@ -1,0 +1,98 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from backend.boundaries.management.commands._db import boundaries_from_db
+from gis.check import CheckOptions, CheckReport, check_boundaries, check_file
+from gis.export import write_boundaries
+from gis.io import BoundaryFileError, read_features
+from gis.repair import repair_grids
+
+
+class Command(BaseCommand):
+    help = (
+        "Check grid boundaries (a GeoJSON/GeoPackage/Shapefile, or 'db' for the database): "
+        "invalid rings, self-intersections, slivers, overlaps, gaps, grids outside their street, "
+        "bad codes, households far from the norm. One line per problem and totals; exit status 1 "
+        "on errors. --repair OUT fixes slivers under --tolerance-m and reports each change."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("source", help="grid file, or 'db'")
+        parser.add_argument("--streets", help="street file the grids belong to")
+        parser.add_argument("--code-field", default="code")
+        parser.add_argument("--name-field", default="name")
+        parser.add_argument("--households-field", default="households")
+        parser.add_argument("--layer", default=None)
+        parser.add_argument("--source-crs", default=None, help="e.g. EPSG:4490, gcj02, bd09")
+        parser.add_argument("--json", dest="json_out", help="write the report as JSON here")
+        parser.add_argument("--geojson", dest="geojson_out", help="write problem spots here")
+        parser.add_argument("--repair", dest="repair_out", help="write repaired grids here")
+        parser.add_argument("--tolerance-m", type=float, default=1.0)
+        parser.add_argument("--sliver-width-m", type=float, default=5.0)
+        parser.add_argument("--households-low", type=int, default=100)
+        parser.add_argument("--households-high", type=int, default=1000)
+
+    def handle(self, *, source: str, **options) -> None:
+        check_options = CheckOptions(
+            sliver_width_m=options["sliver_width_m"],
+            households_low=options["households_low"],
+            households_high=options["households_high"],
+            households_field=options["households_field"],
+        )
+        try:
+            grids, streets, report = self._check(source, options, check_options)
+        except BoundaryFileError as error:
+            raise CommandError(str(error)) from error
+        if options["repair_out"]:
+            report = self._repair(grids, streets, options, check_options)
+        for problem in report.problems:
+            self.stdout.write(str(problem))
+        self.stdout.write(report.summary())
+        if options["json_out"]:
+            Path(options["json_out"]).write_text(
+                json.dumps(report.to_json(), ensure_ascii=False, indent=1), encoding="utf-8"
+            )
+        if options["geojson_out"]:
+            Path(options["geojson_out"]).write_text(
+                json.dumps(report.to_geojson(), ensure_ascii=False), encoding="utf-8"
+            )
+        if not report.ok:
+            raise CommandError(f"{len(report.errors)} error(s) in {source}", returncode=1)
+
+    def _check(self, source: str, options: dict, check_options: CheckOptions):
+        if source == "db":
+            streets, grids = boundaries_from_db()
+            return grids, streets, check_boundaries(grids, streets, options=check_options)
+        read = {
+            "code_field": options["code_field"],
+            "name_field": options["name_field"],
+            "source_crs": options["source_crs"],
+        }
+        report = check_file(
+            source,
+            streets_path=options["streets"],
+            layer=options["layer"],
+            options=check_options,
+            **read,
+        )
+        grids = read_features(source, layer=options["layer"], **read).boundaries
+        streets = (
+            read_features(options["streets"], **read).boundaries if options["streets"] else None
+        )
+        return grids, streets, report
+
+    def _repair(self, grids, streets, options: dict, check_options: CheckOptions) -> CheckReport:
+        result = repair_grids(
+            grids, streets, tolerance_m=options["tolerance_m"], options=check_options
+        )
+        for change in result.changes:
+            self.stdout.write(f"repair  {change}")
+        write_boundaries(result.grids, options["repair_out"])
+        self.stdout.write(
+            f"{len(result.applied)} change(s) made, "
+            f"{len(result.changes) - len(result.applied)} left for a person; "
+            f"repaired grids written to {options['repair_out']}; checking them again:"
+        )
+        return check_boundaries(result.grids, streets, options=check_options)

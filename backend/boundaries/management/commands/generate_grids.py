@@ -1,0 +1,114 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from backend.boundaries.management.commands._db import boundaries_from_db
+from backend.boundaries.models import Grid
+from backend.boundaries.services import BoundaryImportRefused, grids_import
+from gis.check import check_boundaries
+from gis.export import write_boundaries
+from gis.gridding import coded_grids, households_cut, lattice_cut
+from gis.io import BoundaryFileError, read_boundaries, read_lines, read_points
+from gis.measure import geodesic_area_m2
+
+
+class Command(BaseCommand):
+    help = (
+        "Cut a street into grids that cover it exactly: square or hex cells of --cell-area-m2, "
+        "or groups of about --households-per-grid households from --households points "
+        "(following --roads where given). Codes per DOMAIN.md; --out FILE and/or --import."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--street", required=True, help="9-digit street code")
+        parser.add_argument(
+            "--streets", help="street file to take the street from (default: the database)"
+        )
+        parser.add_argument("--method", choices=["square", "hex", "households"], required=True)
+        parser.add_argument("--cell-area-m2", type=float, default=250_000)
+        parser.add_argument("--households-per-grid", type=float, default=400)
+        parser.add_argument("--households", help="household or building points (file or CSV)")
+        parser.add_argument("--households-field", default="households")
+        parser.add_argument("--roads", help="road lines to follow (households method)")
+        parser.add_argument("--community", type=int, default=1, help="community number 1-99")
+        parser.add_argument("--out", help="write the grids here (.geojson, .gpkg or .csv)")
+        parser.add_argument("--import", dest="do_import", action="store_true")
+
+    def handle(self, *, street: str, method: str, **options) -> None:
+        if not options["out"] and not options["do_import"]:
+            raise CommandError("give --out FILE, --import or both")
+        try:
+            boundary = self._street(street, options["streets"])
+            cells, households = self._cut(boundary.geometry, method, options)
+        except (BoundaryFileError, ValueError) as error:
+            raise CommandError(str(error)) from error
+        grids = coded_grids(
+            street,
+            cells,
+            households=households,
+            community=options["community"],
+            name_prefix=boundary.name,
+        )
+        report = check_boundaries(grids, [boundary])
+        areas = sorted(geodesic_area_m2(g.geometry) for g in grids)
+        self.stdout.write(
+            f"{street}: {len(grids)} grids by {method}, "
+            f"area {areas[0] / 1e6:.3f}-{areas[-1] / 1e6:.3f} km² "
+            f"(median {areas[len(areas) // 2] / 1e6:.3f}); check: {report.summary()}"
+        )
+        if households is not None:
+            self.stdout.write(
+                f"households per grid {min(households):.0f}-{max(households):.0f} "
+                f"(target {options['households_per_grid']:g})"
+            )
+        if not report.ok:
+            for problem in report.errors:
+                self.stderr.write(str(problem))
+            raise CommandError("generated grids failed the check; nothing written")
+        if options["out"]:
+            write_boundaries(grids, options["out"])
+            self.stdout.write(f"written to {options['out']}")
+        if options["do_import"]:
+            self._import(street, grids)
+
+    def _street(self, code: str, path: str | None):
+        if path is None:
+            streets, _grids = boundaries_from_db(code)
+        else:
+            streets = [
+                s for s in read_boundaries(path, level="street").boundaries if s.code == code
+            ]
+        if not streets:
+            raise CommandError(f"no street {code} in {path or 'the database'}")
+        return streets[0]
+
+    def _cut(self, polygon, method: str, options: dict):
+        if method in ("square", "hex"):
+            return lattice_cut(polygon, cell_area_m2=options["cell_area_m2"], shape=method), None
+        if not options["households"]:
+            raise CommandError("--method households needs --households FILE")
+        lons, lats, weights = read_points(
+            options["households"], weight_field=options["households_field"]
+        )
+        roads = read_lines(options["roads"]) if options["roads"] else None
+        result = households_cut(
+            polygon,
+            lons,
+            lats,
+            weights,
+            households_per_grid=options["households_per_grid"],
+            roads=roads,
+        )
+        return [cell for cell, _ in result], [count for _, count in result]
+
+    def _import(self, street: str, grids) -> None:
+        # Upsert by code would leave a street's other grids in place, overlapping the new ones.
+        others = Grid.objects.filter(street__code=street).exclude(code__in=[g.code for g in grids])
+        if others.exists():
+            raise CommandError(
+                f"street {street} already has {others.count()} grid(s) the new set does not "
+                "replace; remove them first, or write --out and review"
+            )
+        try:
+            summary = grids_import(boundaries=grids)
+        except BoundaryImportRefused as refused:
+            raise CommandError("; ".join(str(p) for p in refused.problems)) from refused
+        self.stdout.write(f"imported ({summary.created} new, {summary.updated} updated)")

@@ -1,0 +1,41 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from backend.core.errors import GridgovError
+from backend.stats.management.commands._period import command_user, parse_moment
+from backend.stats.map_report import grid_map_report
+from backend.stats.selectors import StatsFilters
+
+
+class Command(BaseCommand):
+    help = (
+        "Draw the printable map of open and overdue cases per grid of a street (A4 landscape; "
+        "PNG or PDF by the --out suffix): legend, north arrow, scale bar, worst grids. "
+        "--from/--to are dates (--to inclusive) of when cases were reported."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--street", default=None, help="9-digit street code (default: all)")
+        parser.add_argument("--from", dest="date_from", default=None)
+        parser.add_argument("--to", dest="date_to", default=None)
+        parser.add_argument("--out", required=True, help="report.png or report.pdf")
+
+    def handle(self, *, street: str | None, out: str, **options) -> None:
+        fmt = Path(out).suffix.lower().lstrip(".")
+        if fmt not in ("png", "pdf"):
+            raise CommandError("--out must end in .png or .pdf")
+        try:
+            data = grid_map_report(
+                user=command_user(),
+                filters=StatsFilters(
+                    street=street,
+                    created_from=parse_moment(options["date_from"], end=False),
+                    created_to=parse_moment(options["date_to"], end=True),
+                ),
+                fmt=fmt,
+            )
+        except GridgovError as error:
+            raise CommandError(error.detail) from error
+        Path(out).write_bytes(data)
+        self.stdout.write(f"map report written to {out} ({len(data):,} bytes)")

@@ -1,0 +1,107 @@
+"""Writing boundaries and per-grid tables for QGIS and spreadsheets: GeoJSON, GeoPackage, CSV.
+
+All three are EPSG:4326 lon/lat. GeoJSON follows RFC 7946 (no crs member, 7 decimals, about a
+centimetre); the GeoPackage layer declares EPSG:4326; the CSV has the geometry as WKT in its
+first column (QGIS "Add Delimited Text Layer" finds it), a UTF-8 BOM so Excel reads Chinese
+names, and a .csvt sidecar giving the column types.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry import shape
+
+from gis.io import Boundary
+
+Format = Literal["geojson", "gpkg", "csv"]
+FORMATS: tuple[Format, ...] = ("geojson", "gpkg", "csv")
+_SUFFIXES: dict[str, Format] = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".gpkg": "gpkg",
+    ".csv": "csv",
+}
+
+
+def format_for(path: str | Path, fmt: str | None = None) -> Format:
+    """The export format named, or the one the file name's suffix implies."""
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+        return fmt  # type: ignore[return-value]
+    suffix = Path(path).suffix.lower()
+    if suffix not in _SUFFIXES:
+        raise ValueError(f"cannot tell the format of {path}; give one of {', '.join(FORMATS)}")
+    return _SUFFIXES[suffix]
+
+
+def boundaries_frame(boundaries: Sequence[Boundary]) -> gpd.GeoDataFrame:
+    """Boundaries as a GeoDataFrame: code, name, their properties, geometry (EPSG:4326)."""
+    rows = [{"code": b.code, "name": b.name, **_flat(b.properties)} for b in boundaries]
+    return _frame(rows, [b.geometry for b in boundaries])
+
+
+def features_frame(features: Iterable[Mapping[str, Any]]) -> gpd.GeoDataFrame:
+    """GeoJSON-like feature dicts (EPSG:4326) as a GeoDataFrame; nested properties flattened
+    (`by_category: {safety: 2}` becomes a column `safety`)."""
+    rows, geometries = [], []
+    for feature in features:
+        rows.append(_flat(feature.get("properties") or {}))
+        geometry = feature.get("geometry")
+        geometries.append(None if geometry is None else shape(geometry))
+    return _frame(rows, geometries)
+
+
+def write_frame(
+    frame: gpd.GeoDataFrame, path: str | Path, fmt: str | None = None, *, layer: str = "grids"
+) -> Path:
+    """Write an EPSG:4326 frame as GeoJSON, GeoPackage (layer `layer`) or CSV; returns the path."""
+    path = Path(path)
+    fmt = format_for(path, fmt)
+    frame = frame.to_crs("EPSG:4326") if frame.crs is not None else frame.set_crs("EPSG:4326")
+    # A stale file would otherwise gain a second layer (GPKG) or refuse to be replaced.
+    path.unlink(missing_ok=True)
+    if fmt == "geojson":
+        frame.to_file(path, driver="GeoJSON", engine="pyogrio", layer_options={"RFC7946": "YES"})
+    elif fmt == "gpkg":
+        frame.to_file(path, driver="GPKG", engine="pyogrio", layer=layer)
+    else:
+        path.with_suffix(".csvt").unlink(missing_ok=True)
+        options = {"GEOMETRY": "AS_WKT", "WRITE_BOM": "YES", "CREATE_CSVT": "YES"}
+        frame.to_file(path, driver="CSV", engine="pyogrio", layer_options=options)
+    return path
+
+
+def write_boundaries(
+    boundaries: Sequence[Boundary],
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    layer: str = "grids",
+) -> Path:
+    """Write boundaries in any export format (by `fmt` or the file suffix)."""
+    return write_frame(boundaries_frame(boundaries), path, fmt, layer=layer)
+
+
+def _flat(properties: Mapping[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in properties.items():
+        if isinstance(value, Mapping):
+            flat.update({str(k): v for k, v in value.items()})
+        elif isinstance(value, list | tuple):
+            flat[key] = ",".join(str(v) for v in value)
+        else:
+            flat[key] = value
+    return flat
+
+
+def _frame(rows: list[dict[str, Any]], geometries: list) -> gpd.GeoDataFrame:
+    table = pd.DataFrame(rows) if rows else pd.DataFrame({"code": [], "name": []})
+    geometry = gpd.GeoSeries(
+        [shapely.force_2d(g) if g is not None else None for g in geometries], crs="EPSG:4326"
+    )
+    return gpd.GeoDataFrame(table, geometry=geometry.values, crs="EPSG:4326")
