@@ -19,6 +19,7 @@ from .models import BoundaryVersion, Grid, Street
 class Place:
     code: str
     name: str
+    pk: int
 
 
 @dataclass(frozen=True)
@@ -71,13 +72,13 @@ def locate(lon: float, lat: float) -> Location:
 
 
 def _build(version: int) -> Locators:
-    streets = list(Street.objects.values_list("code", "name", "geometry"))
-    grids = list(Grid.objects.values_list("code", "name", "street__code", "geometry"))
+    streets = list(Street.objects.values_list("code", "name", "pk", "geometry"))
+    grids = list(Grid.objects.values_list("code", "name", "pk", "street__code", "geometry"))
     return Locators(
         version=version,
         # from_geojson is GEOS's own parser: much faster than json.loads + shape on long rings.
         grids=GridLocator([g[0] for g in grids], [from_geojson(g[-1]) for g in grids]),
         streets=GridLocator([s[0] for s in streets], [from_geojson(s[-1]) for s in streets]),
-        grid_places={code: (Place(code, name), street) for code, name, street, _ in grids},
-        street_places={code: Place(code, name) for code, name, _ in streets},
+        grid_places={code: (Place(code, name, pk), street) for code, name, pk, street, _ in grids},
+        street_places={code: Place(code, name, pk) for code, name, pk, _ in streets},
     )

@@ -48,7 +48,7 @@ class Grid(Area):
 
 
 class BoundaryVersion(models.Model):
-    """One row whose number goes up with every change to streets or grids.
+    """One row whose number changes (to a random one) with every change to streets or grids.
 
     Each server process keeps its own locator; comparing this number is how a process learns
     that another one (or the admin) changed the boundaries.

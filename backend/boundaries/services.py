@@ -1,11 +1,11 @@
 """Writes to streets and grids. Every change bumps `BoundaryVersion` in the same transaction."""
 
 import json
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -34,8 +34,11 @@ class BoundaryImportRefused(Invalid):
 
 
 def boundaries_version_bump() -> None:
-    if not BoundaryVersion.objects.filter(pk=1).update(version=F("version") + 1):
-        BoundaryVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+    # A random number, not a counter: a counter restarts when the row is lost (a restore, a
+    # flushed test database) and a process could then take new boundaries for ones it cached.
+    version = secrets.randbits(62)
+    if not BoundaryVersion.objects.filter(pk=1).update(version=version):
+        BoundaryVersion.objects.update_or_create(pk=1, defaults={"version": version})
 
 
 @transaction.atomic

@@ -117,13 +117,14 @@ def _links(reporter: User, report: NewIncident) -> _Links:
     return _Links(
         subcategory=_subcategory(report),
         repeat_of=_by_id(
-            incidents_visible_to(reporter).filter(category=CategoryCode.PETITION),
+            # A callable: the scope query runs only when a repeat is named.
+            lambda: incidents_visible_to(reporter).filter(category=CategoryCode.PETITION),
             report.repeat_of,
             field="repeat_of",
         ),
-        hazard_site=_by_id(HazardSite.objects.all(), report.hazard_site, field="hazard_site"),
+        hazard_site=_by_id(HazardSite.objects.all, report.hazard_site, field="hazard_site"),
         housing_project=_by_id(
-            HousingProject.objects.all(), report.housing_project, field="housing_project"
+            HousingProject.objects.all, report.housing_project, field="housing_project"
         ),
     )
 
@@ -133,11 +134,14 @@ def _only_for(report: NewIncident, field: str, category: str) -> None:
         raise Invalid(f"{field} applies to {category} cases only.", field=field)
 
 
-def _by_id(objects, raw_id: str | None, *, field: str):
+def _by_id(candidates, raw_id: str | None, *, field: str):
+    """The object `raw_id` names among `candidates()`, or a 422 naming `field`."""
     if raw_id is None:
         return None
     found = (
-        objects.filter(pk=int(raw_id)).first() if raw_id.isascii() and raw_id.isdigit() else None
+        candidates().filter(pk=int(raw_id)).first()
+        if raw_id.isascii() and raw_id.isdigit()
+        else None
     )
     if found is None:
         raise Invalid(f"No {field.replace('_', ' ')} with id {raw_id}.", field=field)
@@ -171,8 +175,12 @@ def _insert(
         lat=report.lat,
         address=report.address,
         occurred_at=report.occurred_at,
-        street=Street.objects.get(code=location.street.code) if location.street else None,
-        grid=Grid.objects.get(code=location.grid.code) if location.grid else None,
+        # The locator knows the ids and codes: no need to read the boundaries (and their
+        # long geometry columns) again for a report.
+        street=Street(pk=location.street.pk, code=location.street.code)
+        if location.street
+        else None,
+        grid=Grid(pk=location.grid.pk, code=location.grid.code) if location.grid else None,
         status=Status.REPORTED,
         priority=SEVERITY_PRIORITY.get(report.severity, Priority.NORMAL),
         reporter=reporter,
