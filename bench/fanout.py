@@ -1,10 +1,10 @@
 """Real-time fan-out: 1,000 sockets on one server process with Redis, and what SIGTERM leaves.
 
-Run: .venv/bin/python bench/fanout.py [--sockets 1000] [--reports 20] [--ghost-sockets 300]
+Run: .venv/bin/python bench/fanout.py [--sockets 1000] [--reports 100] [--rate 10] [--ghost-sockets 300]
 Needs PostgreSQL and Redis (DATABASE_URL / REDIS_URL, defaults on 127.0.0.1). It builds a
 database of its own (`gridgov_bench_fanout`: demo zone, a worker per grid), starts one
 `gridgov serve` process, opens the sockets in one burst (workers of every demo grid and zone
-supervisors), files reports through the REST API and times, for every socket that must hear of
+supervisors), files reports through the REST API at --rate a second and times, for every socket that must hear of
 a report, the delay from the POST's answer to the event's arrival. Then it stops servers with
 SIGTERM (Uvicorn, and Daphne for comparison) and counts the group members left in Redis.
 """
@@ -142,58 +142,58 @@ async def open_sockets(url: str, plan: list[dict]) -> tuple[list, int]:
 
 
 async def measure_fanout(
-    base: str, plan: list[dict], sockets: list, reports: int, grid_points: dict
+    base: str, plan: list[dict], sockets: list, reports: int, rate: float, grid_points: dict
 ) -> dict:
-    arrivals: dict[int, list[tuple[int, float]]] = {}
+    """File `reports` reports at `rate` per second and time every delivery they owe."""
+    arrivals: dict[int, dict[int, float]] = {}
 
     async def listen(index: int, ws) -> None:
         async for raw in ws:
             message = json.loads(raw)
             if message.get("type") == "incident.created":
-                arrivals.setdefault(message["incident"]["id"], []).append(
-                    (index, time.perf_counter())
-                )
+                arrivals.setdefault(message["incident"]["id"], {})[index] = time.perf_counter()
 
     listeners = [asyncio.create_task(listen(i, ws)) for i, ws in enumerate(sockets)]
-    delays, missing = [], 0
     grids = sorted(grid_points)
     headers = {"Authorization": f"Bearer {plan[-1]['token']}"}
+    filed: list[tuple[int, str, float]] = []
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as http:
-        for n in range(reports):
+
+        async def file(n: int) -> None:
             grid = grids[n * 7 % len(grids)]
             lon, lat = grid_points[grid]
-            response = await http.post(
-                "/api/v1/incidents",
-                json={
-                    "client_id": str(uuid.uuid4()),
-                    "category": "other",
-                    "title": "路灯不亮",
-                    "lon": lon,
-                    "lat": lat,
-                },
-            )
-            answered = time.perf_counter()
-            incident_id = response.json()["id"]
-            expected = {
-                i
-                for i, entry in enumerate(plan)
-                if entry["grids"] is None or grid in entry["grids"]
+            body = {
+                "client_id": str(uuid.uuid4()),
+                "category": "other",
+                "title": "路灯不亮",
+                "lon": lon,
+                "lat": lat,
             }
-            deadline = answered + 10
-            while time.perf_counter() < deadline:
-                got = {i for i, _ in arrivals.get(incident_id, [])}
-                if expected <= got:
-                    break
-                await asyncio.sleep(0.005)
-            got = dict(arrivals.get(incident_id, []))
-            missing += len(expected - set(got))
-            delays += [max(0.0, got[i] - answered) for i in expected if i in got]
-            progress(
-                f"  report {n + 1}/{reports}: {len(expected & set(got))}/{len(expected)} sockets"
-            )
+            response = await http.post("/api/v1/incidents", json=body)
+            filed.append((response.json()["id"], grid, time.perf_counter()))
+
+        started = time.perf_counter()
+        tasks = []
+        for n in range(reports):
+            await asyncio.sleep(max(0.0, started + n / rate - time.perf_counter()))
+            tasks.append(asyncio.create_task(file(n)))
+        await asyncio.gather(*tasks)
+    await asyncio.sleep(5)  # stragglers
     for task in listeners:
         task.cancel()
+    delays, missing = [], 0
+    for incident_id, grid, answered in filed:
+        expected = {i for i, e in enumerate(plan) if e["grids"] is None or grid in e["grids"]}
+        got = arrivals.get(incident_id, {})
+        missing += len(expected - set(got))
+        delays += [max(0.0, got[i] - answered) for i in expected if i in got]
+    progress(f"  {len(filed)} reports at {rate:g}/s, {len(delays)} deliveries")
     return {"delays": delays, "missing": missing}
+
+
+def rss_kib(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
 
 
 def grid_points(env: dict) -> dict:
@@ -233,7 +233,8 @@ def ghosts_after_sigterm(name: str, command, env: dict, plan: list[dict], client
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sockets", type=int, default=1000)
-    parser.add_argument("--reports", type=int, default=20)
+    parser.add_argument("--reports", type=int, default=100)
+    parser.add_argument("--rate", type=float, default=10, help="reports per second")
     parser.add_argument("--ghost-sockets", type=int, default=300)
     args = parser.parse_args()
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -263,11 +264,13 @@ def main() -> None:
             progress(
                 f"  {len(sockets)} open, {failures} failed, in {connect_s:.1f} s; filing reports…"
             )
-            result = await measure_fanout(base, plan, sockets, args.reports, points)
+            memory_kib = rss_kib(server.pid) - rss_before
+            result = await measure_fanout(base, plan, sockets, args.reports, args.rate, points)
             await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
-            return failures, connect_s, result
+            return failures, connect_s, memory_kib, result
 
-        failures, connect_s, result = asyncio.run(run())
+        rss_before = rss_kib(server.pid)
+        failures, connect_s, memory_kib, result = asyncio.run(run())
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
@@ -278,7 +281,8 @@ def main() -> None:
     print(
         f"sockets {args.sockets} ({len(plan) - args.sockets // 5} worker phones, "
         f"{args.sockets // 5} supervisor maps), burst connect {connect_s:.1f} s, "
-        f"{failures} connect errors"
+        f"{failures} connect errors, server memory {memory_kib / args.sockets:.0f} KiB a socket, "
+        f"{args.reports} reports at {args.rate:g}/s"
     )
     print(f"{'deliveries':>12}{'missing':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
     print(
