@@ -1,12 +1,13 @@
 """Real-time fan-out: 1,000 sockets on one server process with Redis, and what SIGTERM leaves.
 
-Run: .venv/bin/python bench/fanout.py [--sockets 1000] [--reports 100] [--rate 10] [--ghost-sockets 300]
+Run: .venv/bin/python bench/fanout.py [--sockets 1000] [--reports 100] [--rate 10]
 Needs PostgreSQL and Redis (DATABASE_URL / REDIS_URL, defaults on 127.0.0.1). It builds a
 database of its own (`gridgov_bench_fanout`: demo zone, a worker per grid), starts one
 `gridgov serve` process, opens the sockets in one burst (workers of every demo grid and zone
-supervisors), files reports through the REST API at --rate a second and times, for every socket that must hear of
-a report, the delay from the POST's answer to the event's arrival. Then it stops servers with
-SIGTERM (Uvicorn, and Daphne for comparison) and counts the group members left in Redis.
+supervisors), files reports through the REST API at a steady rate and times, for every socket
+that must hear of a report, the delay from the POST's answer to the event's arrival. Then it
+stops servers with SIGTERM (Uvicorn, and Daphne for comparison) and counts the group members
+left in Redis.
 """
 
 import argparse
