@@ -76,6 +76,18 @@ def plain_http(settings) -> None:
     settings.SECURE_SSL_REDIRECT = False
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    # Tests sign many users in; the production hasher's cost would dominate their time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def media_root(settings, tmp_path) -> None:
+    """Uploads go to a directory of the test's own, removed with it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def two_streets(db) -> None:
     load_two_street_map()

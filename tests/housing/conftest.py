@@ -72,16 +72,6 @@ def nothing_written() -> Iterator[None]:
     assert state() == before
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def media_root(settings, tmp_path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def street_supervisor(two_streets) -> User:
     """Supervises the west street only."""

@@ -101,12 +101,6 @@ def unchanged(incident_id: int) -> Iterator[None]:
     assert state() == before
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings) -> None:
-    # These tests sign many users in; the production hasher's cost would dominate their time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def street_supervisor(two_streets) -> User:
     """Supervises the west street only."""
@@ -165,9 +159,3 @@ def upload(
         {"file": SimpleUploadedFile(name, data, content_type=content_type)},
         content_type=MULTIPART_CONTENT,
     )
-
-
-@pytest.fixture
-def media_root(settings, tmp_path) -> None:
-    """Photos go to a directory of the test's own, removed with it."""
-    settings.MEDIA_ROOT = tmp_path / "media"
