@@ -78,8 +78,12 @@ def plain_http(settings) -> None:
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
-    # Tests sign many users in; the production hasher's cost would dominate their time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests sign many users in; the production hasher's cost would dominate their time. The
+    # usual hashers stay listed, for passwords set before the override (module-wide data).
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
 
 
 @pytest.fixture
