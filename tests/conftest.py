@@ -15,7 +15,7 @@ from django.test import Client
 from shapely.geometry import MultiPolygon, box
 
 from backend.accounts.models import Role, User
-from backend.boundaries.models import Grid
+from backend.boundaries.models import Grid, Street
 from backend.boundaries.services import grids_import, streets_import
 from gis.io import Boundary
 
@@ -130,6 +130,14 @@ def other_worker(two_streets) -> User:
 def supervisor(two_streets) -> User:
     """Supervises the whole zone (no streets given)."""
     return make_user("supervisor", Role.SUPERVISOR)
+
+
+@pytest.fixture
+def street_supervisor(two_streets) -> User:
+    """Supervises the west street only."""
+    user = make_user("west_supervisor", Role.SUPERVISOR)
+    user.streets.set(Street.objects.filter(code=WEST))
+    return user
 
 
 @pytest.fixture

@@ -11,10 +11,8 @@ from django.http import HttpResponse
 from django.test.client import MULTIPART_CONTENT
 from django.utils import timezone
 
-from backend.accounts.models import Role, User
-from backend.boundaries.models import Street
 from backend.housing.models import HousingProject, ProgressPhoto, ProgressUpdate
-from tests.conftest import WEST, ApiClient, make_user, sign_in
+from tests.conftest import ApiClient, sign_in
 
 IN_GRID_1_01 = (123.805, 41.805)
 IN_GRID_2_01 = (123.825, 41.805)  # east street
@@ -70,14 +68,6 @@ def nothing_written() -> Iterator[None]:
     before = state()
     yield
     assert state() == before
-
-
-@pytest.fixture
-def street_supervisor(two_streets) -> User:
-    """Supervises the west street only."""
-    user = make_user("west_supervisor", Role.SUPERVISOR)
-    user.streets.set(Street.objects.filter(code=WEST))
-    return user
 
 
 @pytest.fixture

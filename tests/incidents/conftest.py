@@ -13,9 +13,8 @@ from django.test.client import MULTIPART_CONTENT
 from PIL import Image
 
 from backend.accounts.models import Role, User
-from backend.boundaries.models import Street
 from backend.incidents.models import Incident, TimelineEntry
-from tests.conftest import WEST, ApiClient, make_user, sign_in
+from tests.conftest import ApiClient, make_user, sign_in
 
 # (lon, lat) well inside each grid of the map in tests/conftest.py.
 IN_GRID_1_01 = (123.805, 41.805)  # worker's
@@ -99,14 +98,6 @@ def unchanged(incident_id: int) -> Iterator[None]:
     before = state()
     yield
     assert state() == before
-
-
-@pytest.fixture
-def street_supervisor(two_streets) -> User:
-    """Supervises the west street only."""
-    user = make_user("west_supervisor", Role.SUPERVISOR)
-    user.streets.set(Street.objects.filter(code=WEST))
-    return user
 
 
 @pytest.fixture
