@@ -55,6 +55,12 @@ def token_revoke(*, token: str) -> None:
 
 def user_for_token(token: str) -> User | None:
     """The active user a live token belongs to, or None for a missing, expired or revoked one."""
+    found = live_token(token)
+    return found.user if found is not None else None
+
+
+def live_token(token: str) -> AuthToken | None:
+    """The unexpired, unrevoked token of an active user (with the user), or None."""
     if not token or len(token) > 200:
         return None
     found = (
@@ -64,7 +70,7 @@ def user_for_token(token: str) -> User | None:
     )
     if found is None or not found.user.is_active:
         return None
-    return found.user
+    return found
 
 
 def user_register(

@@ -127,17 +127,14 @@ AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Redis pub/sub: a group send is one PUBLISH that each process hands to its own sockets,
+    # where the list-based layer queued a copy per member; and memberships live only in the
+    # subscribing connection, so a process that dies leaves none behind. What pub/sub drops
+    # while a connection is down, sockets read back from the event log (see consumers.py).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "backend.realtime.layers.BlockingPoolRedisChannelLayer",
-            "CONFIG": {
-                "hosts": [REDIS_URL],
-                # Memberships left by a killed process vanish after this; live sockets renew
-                # theirs every GRIDGOV_WS_RECHECK_SECONDS.
-                "group_expiry": int(os.environ.get("GRIDGOV_GROUP_EXPIRY_SECONDS", "300")),
-                "capacity": 1000,
-                "max_connections": int(os.environ.get("REDIS_MAX_CONNECTIONS", "100")),
-            },
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
         }
     }
 else:

@@ -6,25 +6,29 @@ so live events that arrive during the replay wait in the queue; afterwards every
 below the last one sent is dropped, which also removes the duplicates that come from being in
 several groups at once. A live event whose `seq` leaves a gap after the last one sent makes the
 socket read the gap from the log first: with several server processes, fan-outs can reach Redis
-out of commit order, and the log (dense, in commit order) is what keeps the feed exact.
+out of commit order, and the log (dense, in commit order) is what keeps the feed exact. Redis
+pub/sub keeps nothing for a connection that is down, so each socket also reads the log for what
+it missed at every re-check (about once a minute), when nothing newer comes to show the gap.
 """
 
 import asyncio
 import logging
 import random
+from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone
 
-from backend.accounts.models import AuthToken, Role, User, hash_token
-from backend.accounts.services import user_for_token
+from backend.accounts.models import Role, User
+from backend.accounts.services import live_token
 from backend.incidents.selectors import PETITIONER_PERMISSION, reporter_visible
 
 from .models import Event
-from .scope import events_visible_to, user_groups
+from .scope import SocketScope, events_in_scope, scope_groups, socket_scope
 from .services import latest_seq
 
 logger = logging.getLogger("gridgov.realtime")
@@ -38,7 +42,10 @@ REPLAY_BATCH = 500
 class EventsConsumer(AsyncJsonWebsocketConsumer):
     user: User | None = None
     token: str | None = None
+    token_expires_at: datetime | None = None
+    sees_petitioners = False
     last_sent = 0
+    hearing: SocketScope | None = None
     joined: frozenset[str] = frozenset()
     watcher: asyncio.Task | None = None
 
@@ -47,7 +54,11 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
         params = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
         self.token = (params.get("token") or [None])[0]
-        self.user, close_code = await self._authenticate()
+        # Live events and the watcher's catch-up both send; one at a time keeps `seq` order.
+        self.sending = asyncio.Lock()
+        # One trip to the database thread for who the socket is and what it may hear: in a
+        # burst of a thousand reconnecting phones, every trip queues behind the others.
+        self.user, close_code, self.hearing = await database_sync_to_async(self._credentials)()
         if self.user is None:
             await self.close(code=close_code)
             return
@@ -56,7 +67,6 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         except ValueError:
             await self.close(code=CLOSE_BAD_REQUEST)
             return
-        self.sees_petitioners = await database_sync_to_async(self._sees_petitioners)()
         await self._join_groups()
         latest = await database_sync_to_async(latest_seq)()
         await self.send_json({"type": "hello", "seq": latest})
@@ -64,6 +74,16 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if after is not None:
             await self._replay()
         self.watcher = asyncio.create_task(self._watch())
+
+    async def dispatch(self, message: dict) -> None:
+        # Channels' own dispatch first closes stale database connections, in a worker thread,
+        # before *every* message: at a thousand sockets that thread hop per delivered event
+        # was a third of the server's time. All our database work goes through
+        # database_sync_to_async, which does that cleanup itself.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def disconnect(self, code: int) -> None:
         if self.watcher is not None:
@@ -79,49 +99,51 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
 
     async def incident_event(self, message: dict) -> None:
         """A live event from the channel layer."""
-        if message["seq"] <= self.last_sent:
-            return
-        if message["seq"] > self.last_sent + 1:
-            # A gap: events of other scopes, or one of ours whose fan-out (from another
-            # process) is still on its way. Event n committed means every earlier one did, so
-            # the log has them all: send ours from it first, in order.
-            await self._replay(before=message["seq"])
-        await self._send_event(
-            seq=message["seq"],
-            event_type=message["event_type"],
-            at=message["at"],
-            category=message["category"],
-            reporter_id=message["reporter_id"],
-            incident=message["incident"],
-        )
+        async with self.sending:
+            if message["seq"] <= self.last_sent:
+                return
+            if message["seq"] > self.last_sent + 1:
+                # A gap: events of other scopes, or one of ours whose fan-out (from another
+                # process) is still on its way. Event n committed means every earlier one did,
+                # so the log has them all: send ours from it first, in order.
+                await self._replay(before=message["seq"])
+            await self._send_event(
+                seq=message["seq"],
+                event_type=message["event_type"],
+                at=message["at"],
+                category=message["category"],
+                reporter_id=message["reporter_id"],
+                incident=message["incident"],
+            )
 
     async def scope_changed(self, message: dict) -> None:
         """The user's grids or streets changed: move the socket to the groups of the new scope."""
         self.user = await database_sync_to_async(User.objects.get)(pk=self.user.pk)
+        self.hearing = await database_sync_to_async(socket_scope)(self.user)
         await self._join_groups()
 
-    async def _authenticate(self) -> tuple[User | None, int]:
+    def _credentials(self) -> tuple[User | None, int, SocketScope | None]:
+        """The socket's active user and what they may hear, or None and a close code."""
         if self.token:
-            user = await database_sync_to_async(user_for_token)(self.token)
-            return user, CLOSE_UNAUTHENTICATED
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            return None, CLOSE_UNAUTHENTICATED
-        # A cookie goes along with any page's request, so a cookie-signed socket must come
-        # from our own pages; tokens are sent on purpose and need no such check.
-        if not _same_origin(self.scope):
-            return None, CLOSE_FORBIDDEN_ORIGIN
-        return user, CLOSE_UNAUTHENTICATED
-
-    def _sees_petitioners(self) -> bool:
-        return self.user.role in (Role.SUPERVISOR, Role.ADMIN) and self.user.has_perm(
+            token = live_token(self.token)
+            user = token.user if token is not None else None
+            self.token_expires_at = token.expires_at if token is not None else None
+        else:
+            user = self.scope.get("user")
+            # A cookie goes along with any page's request, so a cookie-signed socket must
+            # come from our own pages; tokens are sent on purpose and need no such check.
+            if user is not None and user.is_authenticated and not _same_origin(self.scope):
+                return None, CLOSE_FORBIDDEN_ORIGIN, None
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None, CLOSE_UNAUTHENTICATED, None
+        self.sees_petitioners = user.role in (Role.SUPERVISOR, Role.ADMIN) and user.has_perm(
             PETITIONER_PERMISSION
         )
+        return user, CLOSE_UNAUTHENTICATED, socket_scope(user)
 
     async def _join_groups(self) -> None:
-        wanted = frozenset(await database_sync_to_async(user_groups)(self.user))
-        for group in wanted:
-            # Also for groups already joined: re-adding renews the membership's expiry.
+        wanted = frozenset(scope_groups(self.hearing))
+        for group in wanted - self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         for group in self.joined - wanted:
             await self.channel_layer.group_discard(group, self.channel_name)
@@ -144,7 +166,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
                 return
 
     def _events_after(self, seq: int, before: int | None) -> list[Event]:
-        events = events_visible_to(self.user).filter(seq__gt=seq)
+        events = events_in_scope(self.hearing).filter(seq__gt=seq)
         if before is not None:
             events = events.filter(seq__lt=before)
         return list(events.order_by("seq")[:REPLAY_BATCH])
@@ -171,39 +193,33 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         self.last_sent = seq
 
     async def _watch(self) -> None:
-        """Close the socket when its credentials lapse; renew group memberships meanwhile."""
+        """Close the socket when its credentials lapse; meanwhile follow its scope and catch
+        up from the log on anything pub/sub dropped (messages sent while Redis reconnects)."""
         # Each socket its own rhythm: a thousand phones that connected in one burst must not
         # all re-check in the same second a minute later.
         interval_s = settings.GRIDGOV_WS_RECHECK_SECONDS * random.uniform(0.75, 1.0)
         while True:
             try:
-                await asyncio.sleep(await self._seconds_to_recheck(interval_s))
-                user, _ = await self._authenticate()
-                if user is None or not user.is_active:
+                await asyncio.sleep(self._seconds_to_recheck(interval_s))
+                user, _, hearing = await database_sync_to_async(self._credentials)()
+                if user is None:
                     await self.close(code=CLOSE_UNAUTHENTICATED)
                     return
+                self.user, self.hearing = user, hearing
                 await self._join_groups()
+                async with self.sending:
+                    await self._replay()
             except asyncio.CancelledError:
                 return
             except Exception:
                 # A database or Redis hiccup must not end the watch: try again next round.
                 logger.exception("re-check of socket %s failed", self.channel_name)
 
-    async def _seconds_to_recheck(self, interval_s: float) -> float:
-        if not self.token:
+    def _seconds_to_recheck(self, interval_s: float) -> float:
+        if self.token_expires_at is None:
             return interval_s
-        expires_at = await database_sync_to_async(_token_expiry)(self.token)
-        if expires_at is None:
-            return 0
-        return max(0.0, min(interval_s, (expires_at - timezone.now()).total_seconds() + 0.05))
-
-
-def _token_expiry(token: str):
-    return (
-        AuthToken.objects.filter(key_hash=hash_token(token), revoked_at__isnull=True)
-        .values_list("expires_at", flat=True)
-        .first()
-    )
+        to_expiry_s = (self.token_expires_at - timezone.now()).total_seconds() + 0.05
+        return max(0.0, min(interval_s, to_expiry_s))
 
 
 def _after(params: dict) -> int | None:

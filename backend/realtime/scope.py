@@ -5,6 +5,8 @@ hears of their grids and of cases assigned to or reported by them, a supervisor 
 (or the whole zone), a resident of their own reports.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from backend.accounts.models import Role, User
@@ -39,29 +41,53 @@ def event_groups(event: Event) -> set[str]:
     return groups
 
 
-def user_groups(user: User) -> set[str]:
-    """The groups a socket of `user` joins: exactly their scope, and their own group."""
-    groups = {user_group(user.pk)}
-    if user.role == Role.ADMIN:
-        groups.add(ZONE_GROUP)
-    elif user.role == Role.SUPERVISOR:
-        street_ids = list(user.streets.values_list("pk", flat=True))
-        groups |= {street_group(pk) for pk in street_ids} if street_ids else {ZONE_GROUP}
+@dataclass(frozen=True)
+class SocketScope:
+    """What a socket of a user may hear, read once when it connects (and on scope changes), so
+    filling a gap in the feed costs one query, not one more for the user's grids."""
+
+    user_id: int
+    role: str
+    grid_ids: frozenset[int] = frozenset()
+    street_ids: frozenset[int] = frozenset()
+
+
+def socket_scope(user: User) -> SocketScope:
+    grid_ids: frozenset[int] = frozenset()
+    street_ids: frozenset[int] = frozenset()
+    if user.role == Role.SUPERVISOR:
+        street_ids = frozenset(user.streets.values_list("pk", flat=True))
     elif user.role == Role.WORKER:
-        groups |= {grid_group(pk) for pk in user.grids.values_list("pk", flat=True)}
+        grid_ids = frozenset(user.grids.values_list("pk", flat=True))
+    return SocketScope(user.pk, user.role, grid_ids, street_ids)
+
+
+def scope_groups(scope: SocketScope) -> set[str]:
+    """The groups a socket joins: exactly its scope, and its user's own group."""
+    groups = {user_group(scope.user_id)}
+    if scope.role == Role.ADMIN or (scope.role == Role.SUPERVISOR and not scope.street_ids):
+        groups.add(ZONE_GROUP)
+    groups |= {street_group(pk) for pk in scope.street_ids}
+    groups |= {grid_group(pk) for pk in scope.grid_ids}
     return groups
 
 
-def events_visible_to(user: User) -> QuerySet[Event]:
-    """The events a socket of `user` replays: the same scope as its groups."""
+def events_in_scope(scope: SocketScope) -> QuerySet[Event]:
+    """The events a socket replays: the same scope as its groups."""
     events = Event.objects.all()
-    own = Q(reporter_id=user.pk) | Q(assignee_id=user.pk) | Q(previous_assignee_id=user.pk)
-    if user.role == Role.ADMIN:
+    own = (
+        Q(reporter_id=scope.user_id)
+        | Q(assignee_id=scope.user_id)
+        | Q(previous_assignee_id=scope.user_id)
+    )
+    if scope.role == Role.ADMIN or (scope.role == Role.SUPERVISOR and not scope.street_ids):
         return events
-    if user.role == Role.SUPERVISOR:
-        street_ids = list(user.streets.values_list("pk", flat=True))
-        return events.filter(Q(street_id__in=street_ids) | own) if street_ids else events
-    if user.role == Role.WORKER:
-        grid_ids = list(user.grids.values_list("pk", flat=True))
-        return events.filter(Q(grid_id__in=grid_ids) | own)
+    if scope.role == Role.SUPERVISOR:
+        return events.filter(Q(street_id__in=scope.street_ids) | own)
+    if scope.role == Role.WORKER:
+        return events.filter(Q(grid_id__in=scope.grid_ids) | own)
     return events.filter(own)
+
+
+def events_visible_to(user: User) -> QuerySet[Event]:
+    return events_in_scope(socket_scope(user))

@@ -12,9 +12,9 @@ from tests.conftest import sign_in
 
 DEAD_REDIS = {
     "default": {
-        "BACKEND": "backend.realtime.layers.BlockingPoolRedisChannelLayer",
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         # Nothing listens on port 1: every connection attempt is refused at once.
-        "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"], "pool_timeout_s": 1},
+        "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},
     }
 }
 

@@ -111,3 +111,22 @@ async def test_an_event_whose_fanout_is_overtaken_is_still_sent_first_and_once(w
         await layer.group_send(grid_group(incident.grid_id), layer_message(events[2]))
 
         assert [m["seq"] for m in await receive_all(communicator)] == [2, 3]
+
+
+async def test_an_event_whose_fan_out_was_lost_arrives_at_the_next_recheck(
+    worker, resident, settings, monkeypatch
+):
+    # Redis pub/sub drops what is published while a subscriber reconnects; nothing newer
+    # may come to reveal the gap, so the socket's periodic re-check reads the log.
+    settings.GRIDGOV_WS_RECHECK_SECONDS = 0.3
+    token = await atoken_for(worker)
+
+    async with socket(f"?token={token}") as communicator:
+        assert await receive_all(communicator) == [{"type": "hello", "seq": 0}]
+        with monkeypatch.context() as lost:
+            lost.setattr("backend.realtime.services.get_channel_layer", lambda: None)
+            incident = await areport(resident, GRID_1_01)
+        assert await communicator.receive_nothing(timeout=0.05)
+        message = await communicator.receive_json_from(timeout=2)
+
+    assert (message["seq"], message["incident"]["id"]) == (1, incident.pk)

@@ -2,6 +2,7 @@ import logging
 import threading
 
 import uvicorn
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
@@ -38,7 +39,8 @@ class Command(BaseCommand):
             port=port,
             workers=workers,
             lifespan="off",
-            log_level="info",
+            # LOG_LEVEL=WARNING also silences the line per request and per socket.
+            log_level=settings.LOGGING["root"]["level"].lower(),
             # Protocol pings find phones that vanished without closing (a dead socket would
             # otherwise hold its group memberships until the TCP timeout, minutes later).
             ws_ping_interval=20,
