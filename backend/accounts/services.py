@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from backend.core.errors import Conflict, Invalid, NotAuthenticated, Throttled
+from backend.core.queries import one_or_none
 
 from .models import AuthAttempt, AuthToken, Role, User, hash_token
 
@@ -63,10 +64,10 @@ def live_token(token: str) -> AuthToken | None:
     """The unexpired, unrevoked token of an active user (with the user), or None."""
     if not token or len(token) > 200:
         return None
-    found = (
-        AuthToken.objects.select_related("user")
-        .filter(key_hash=hash_token(token), revoked_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
+    found = one_or_none(
+        AuthToken.objects.select_related("user").filter(
+            key_hash=hash_token(token), revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
     )
     if found is None or not found.user.is_active:
         return None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from shapely import from_geojson
 
+from backend.core.queries import one_or_none
 from gis.locator import GridLocator
 
 from .models import BoundaryVersion, Grid, Street
@@ -51,7 +52,7 @@ _current: Locators | None = None
 
 
 def boundaries_version() -> int:
-    return BoundaryVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+    return one_or_none(BoundaryVersion.objects.filter(pk=1).values_list("version", flat=True)) or 0
 
 
 def current_locators() -> Locators:

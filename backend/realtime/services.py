@@ -7,8 +7,9 @@ from datetime import datetime
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+
+from backend.core.queries import one_or_none
 
 from .models import Event, EventCounter
 from .scope import event_groups
@@ -37,6 +38,10 @@ def event_record(
     Call it last in the transaction: the counter row stays locked until commit, which is
     what keeps `seq` in commit order.
     """
+    # JSON as the REST API renders it (Ninja uses this encoder), so the live message and the
+    # stored one, replayed later, are the same text. Encoded before the counter is taken: the
+    # counter's lock is held until commit and every other change waits for it.
+    stored_payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
     event = Event.objects.create(
         seq=_next_seq(),
         type=type,
@@ -48,25 +53,27 @@ def event_record(
         reporter_id=reporter_id,
         assignee_id=assignee_id,
         previous_assignee_id=previous_assignee_id,
-        # JSON as the REST API renders it (Ninja uses this encoder), so the live message and
-        # the stored one, replayed later, are the same text.
-        payload=json.loads(json.dumps(payload, cls=DjangoJSONEncoder)),
+        payload=stored_payload,
     )
     transaction.on_commit(lambda: event_fanout(event))
     return event
 
 
 def _next_seq() -> int:
-    # The UPDATE takes the counter row's lock until commit. The row comes with a migration;
-    # get_or_create only covers a database flushed since (tests), and is race-safe.
-    if not EventCounter.objects.filter(pk=1).update(last=F("last") + 1):
-        EventCounter.objects.get_or_create(pk=1)
-        EventCounter.objects.filter(pk=1).update(last=F("last") + 1)
-    return EventCounter.objects.values_list("last", flat=True).get(pk=1)
+    # The UPDATE takes the counter row's lock until commit, in one round trip. The row comes
+    # with a migration; get_or_create only covers a database flushed since (tests).
+    table = EventCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE id = 1 RETURNING last")
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
+    EventCounter.objects.get_or_create(pk=1)
+    return _next_seq()
 
 
 def latest_seq() -> int:
-    return EventCounter.objects.filter(pk=1).values_list("last", flat=True).first() or 0
+    return one_or_none(EventCounter.objects.filter(pk=1).values_list("last", flat=True)) or 0
 
 
 def layer_message(event: Event) -> dict:

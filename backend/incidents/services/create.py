@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from backend.accounts.models import User
-from backend.boundaries.locator import locate
+from backend.boundaries.locator import Location, locate
 from backend.boundaries.models import Grid, Street
 from backend.core.errors import Invalid
+from backend.core.queries import one_or_none
 from backend.housing.models import HousingProject
 from backend.stats.services import grid_rollup_apply
 
@@ -24,6 +24,7 @@ from ..models import (
     HazardSite,
     Incident,
     NumberSequence,
+    Photo,
     Priority,
     Severity,
     Status,
@@ -77,9 +78,15 @@ def incident_create(
     if existing is not None:
         return existing, False
     links = _links(reporter, report)
+    now = now or timezone.now()
+    # Numbered before the transaction: the day's counter row is then locked for one statement,
+    # not for the whole insert, which made every report in the zone wait for the one before.
+    # The price is a gap in the day's numbers when the insert fails (a racing retry).
+    number = _next_number(now)
+    location = locate(report.lon, report.lat)
     try:
         with transaction.atomic():
-            return _insert(reporter, report, links, fingerprint, now or timezone.now()), True
+            return _insert(reporter, report, links, fingerprint, number, location, now), True
     except IntegrityError:
         existing = _existing(reporter, report.client_id, fingerprint)
         if existing is None:
@@ -88,7 +95,7 @@ def incident_create(
 
 
 def _existing(reporter: User, client_id: uuid.UUID, fingerprint: str) -> Incident | None:
-    found = Incident.objects.filter(reporter=reporter, client_id=client_id).first()
+    found = one_or_none(Incident.objects.filter(reporter=reporter, client_id=client_id))
     if found is not None and found.client_fingerprint != fingerprint:
         raise Invalid(
             "This client_id was already used for a different report.",
@@ -161,11 +168,16 @@ def _subcategory(report: NewIncident) -> Subcategory | None:
 
 
 def _insert(
-    reporter: User, report: NewIncident, links: _Links, fingerprint: str, now: datetime
+    reporter: User,
+    report: NewIncident,
+    links: _Links,
+    fingerprint: str,
+    number: str,
+    location: Location,
+    now: datetime,
 ) -> Incident:
-    location = locate(report.lon, report.lat)
     incident = Incident(
-        number=_next_number(now),
+        number=number,
         category=report.category,
         subcategory=links.subcategory,
         severity=report.severity or "",
@@ -196,6 +208,8 @@ def _insert(
     incident.due_at = stage_due_at(incident, Status.REPORTED, now=now)
     grid_rollup_apply(incident=incident)
     incident.save()
+    # A new case has no photos: spare the payloads below a query each to find that out.
+    incident._prefetched_objects_cache = {"photos": Photo.objects.none()}
     timeline_record(
         incident=incident,
         actor=reporter,
@@ -212,12 +226,14 @@ def _next_number(now: datetime) -> str:
     """`SF-20261124-0001`: zone prefix, the zone's local date, the day's sequence."""
     day = timezone.localdate(now).strftime("%Y%m%d")
     prefix = f"{settings.GRIDGOV_NUMBER_PREFIX}-{day}"
-    # An UPDATE takes the row lock, so concurrent reports get consecutive numbers.
-    if not NumberSequence.objects.filter(prefix=prefix).update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                NumberSequence.objects.create(prefix=prefix, last=1)
-        except IntegrityError:
-            NumberSequence.objects.filter(prefix=prefix).update(last=F("last") + 1)
-    last = NumberSequence.objects.get(prefix=prefix).last
+    table = NumberSequence._meta.db_table
+    with connection.cursor() as cursor:
+        # One statement that creates the day's row or takes its next number, race-free on
+        # both databases (PostgreSQL and SQLite >= 3.35 both have ON CONFLICT ... RETURNING).
+        cursor.execute(
+            f"INSERT INTO {table} (prefix, last) VALUES (%s, 1) "
+            f"ON CONFLICT (prefix) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [prefix],
+        )
+        (last,) = cursor.fetchone()
     return f"{prefix}-{last:04d}"
