@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone
@@ -84,6 +85,12 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
+
+    async def websocket_disconnect(self, message: dict) -> None:
+        # As in dispatch: without Channels' own database cleanup hop (we joined no
+        # `self.groups`), which a thousand phones dropping at once would queue up.
+        await self.disconnect(message["code"])
+        raise StopConsumer()
 
     async def disconnect(self, code: int) -> None:
         if self.watcher is not None:
