@@ -101,7 +101,7 @@ def incidents_copy(n: int) -> None:
     columns = (
         "number, category, severity, title, description, lon, lat, address, street_id, grid_id,"
         " status, priority, reporter_id, client_id, client_fingerprint, created_at, updated_at,"
-        " due_at, closed_at"
+        " due_at, closed_at, extended_days, people_count"
     )
     started = time.perf_counter()
     with (
@@ -138,6 +138,8 @@ def incidents_copy(n: int) -> None:
                     closed_at or created,
                     due_at,
                     closed_at,
+                    0,
+                    1,
                 )
             )
             if (i + 1) % 100_000 == 0:

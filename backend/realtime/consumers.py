@@ -57,9 +57,13 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         self.token = (params.get("token") or [None])[0]
         # Live events and the watcher's catch-up both send; one at a time keeps `seq` order.
         self.sending = asyncio.Lock()
-        # One trip to the database thread for who the socket is and what it may hear: in a
-        # burst of a thousand reconnecting phones, every trip queues behind the others.
-        self.user, close_code, self.hearing = await database_sync_to_async(self._credentials)()
+        # One trip to the database thread for who the socket is, what it may hear and the
+        # latest seq: in a burst of a thousand reconnecting phones, each trip queues behind
+        # the others. The seq is read before the groups are joined; an event committed in
+        # between is not lost: the next one shows the gap, filled from the log, and the
+        # re-check catches up on it if no next one comes.
+        opening = await database_sync_to_async(self._opening)()
+        self.user, close_code, self.hearing, latest = opening
         if self.user is None:
             await self.close(code=close_code)
             return
@@ -69,7 +73,6 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_BAD_REQUEST)
             return
         await self._join_groups()
-        latest = await database_sync_to_async(latest_seq)()
         await self.send_json({"type": "hello", "seq": latest})
         self.last_sent = latest if after is None else after
         if after is not None:
@@ -128,6 +131,10 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         self.user = await database_sync_to_async(User.objects.get)(pk=self.user.pk)
         self.hearing = await database_sync_to_async(socket_scope)(self.user)
         await self._join_groups()
+
+    def _opening(self) -> tuple[User | None, int, SocketScope | None, int]:
+        user, close_code, hearing = self._credentials()
+        return user, close_code, hearing, latest_seq() if user is not None else 0
 
     def _credentials(self) -> tuple[User | None, int, SocketScope | None]:
         """The socket's active user and what they may hear, or None and a close code."""

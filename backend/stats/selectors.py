@@ -26,6 +26,7 @@ from backend.accounts.models import Role, User
 from backend.boundaries.models import Grid, Street
 from backend.boundaries.selectors import area_feature
 from backend.core.errors import Forbidden, NotFound
+from backend.core.queries import one_or_none
 from backend.incidents.models import Incident
 from backend.incidents.selectors import incidents_visible_to
 
@@ -79,17 +80,17 @@ def grid_stats(
     grids = _grids_in_scope(user, street_ids)
     grid_id = None
     if filters.street is not None:
-        street = _street(filters.street)
-        incidents = incidents.filter(street_id=street.pk)
-        grids = grids.filter(street=street)
-        street_ids = [pk for pk in street_ids or [street.pk] if pk == street.pk]
+        street_id = _street_id(filters.street)
+        incidents = incidents.filter(street_id=street_id)
+        grids = grids.filter(street_id=street_id)
+        street_ids = [pk for pk in street_ids or [street_id] if pk == street_id]
     if filters.grid is not None:
-        grid = Grid.objects.filter(code=filters.grid).first()
-        if grid is None:
+        # The id only: a grid row carries its whole outline.
+        grid_id = one_or_none(Grid.objects.filter(code=filters.grid).values_list("pk", flat=True))
+        if grid_id is None:
             raise NotFound(f"No grid with code {filters.grid}.")
-        incidents = incidents.filter(grid_id=grid.pk)
-        grids = grids.filter(pk=grid.pk)
-        grid_id = grid.pk
+        incidents = incidents.filter(grid_id=grid_id)
+        grids = grids.filter(pk=grid_id)
     counts = _counts(user, incidents, "grid_id", filters, street_ids, grid_id, now, use_rollups)
     listed = Grid.objects.filter(Q(pk__in=grids.values("pk")) | Q(pk__in=_keys(counts)))
     rows = [
@@ -165,11 +166,11 @@ def _filtered(incidents: QuerySet[Incident], filters: StatsFilters) -> QuerySet[
     return incidents
 
 
-def _street(code: str) -> Street:
-    street = Street.objects.filter(code=code).first()
-    if street is None:
+def _street_id(code: str) -> int:
+    street_id = one_or_none(Street.objects.filter(code=code).values_list("pk", flat=True))
+    if street_id is None:
         raise NotFound(f"No street with code {code}.")
-    return street
+    return street_id
 
 
 def _supervised_street_ids(user: User) -> list[int] | None:
