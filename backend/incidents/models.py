@@ -141,7 +141,6 @@ class Incident(models.Model):
             models.Index(fields=["category", "-created_at"]),
             models.Index(fields=["assignee", "-created_at"]),
             models.Index(fields=["reporter", "-created_at"]),
-            models.Index(fields=["due_at"]),
             models.Index(fields=["lon", "lat"]),
         ]
 
