@@ -169,3 +169,28 @@ def sign_in(user: User) -> ApiClient:
 @pytest.fixture
 def anonymous() -> ApiClient:
     return ApiClient()
+
+
+@pytest.fixture
+def as_resident(resident) -> ApiClient:
+    return sign_in(resident)
+
+
+@pytest.fixture
+def as_worker(worker) -> ApiClient:
+    return sign_in(worker)
+
+
+@pytest.fixture
+def as_other_worker(other_worker) -> ApiClient:
+    return sign_in(other_worker)
+
+
+@pytest.fixture
+def as_supervisor(supervisor) -> ApiClient:
+    return sign_in(supervisor)
+
+
+@pytest.fixture
+def as_admin(admin_user) -> ApiClient:
+    return sign_in(admin_user)

@@ -12,7 +12,7 @@ from django.test.client import MULTIPART_CONTENT
 from django.utils import timezone
 
 from backend.housing.models import HousingProject, ProgressPhoto, ProgressUpdate
-from tests.conftest import ApiClient, sign_in
+from tests.conftest import ApiClient
 
 IN_GRID_1_01 = (123.805, 41.805)
 IN_GRID_2_01 = (123.825, 41.805)  # east street
@@ -68,26 +68,6 @@ def nothing_written() -> Iterator[None]:
     before = state()
     yield
     assert state() == before
-
-
-@pytest.fixture
-def as_resident(resident) -> ApiClient:
-    return sign_in(resident)
-
-
-@pytest.fixture
-def as_worker(worker) -> ApiClient:
-    return sign_in(worker)
-
-
-@pytest.fixture
-def as_supervisor(supervisor) -> ApiClient:
-    return sign_in(supervisor)
-
-
-@pytest.fixture
-def as_admin(admin_user) -> ApiClient:
-    return sign_in(admin_user)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from PIL import Image
 
 from backend.accounts.models import Role, User
 from backend.incidents.models import Incident, TimelineEntry
-from tests.conftest import ApiClient, make_user, sign_in
+from tests.conftest import ApiClient, make_user
 
 # (lon, lat) well inside each grid of the map in tests/conftest.py.
 IN_GRID_1_01 = (123.805, 41.805)  # worker's
@@ -103,31 +103,6 @@ def unchanged(incident_id: int) -> Iterator[None]:
 @pytest.fixture
 def other_resident(two_streets) -> User:
     return make_user("neighbour", Role.RESIDENT)
-
-
-@pytest.fixture
-def as_resident(resident) -> ApiClient:
-    return sign_in(resident)
-
-
-@pytest.fixture
-def as_worker(worker) -> ApiClient:
-    return sign_in(worker)
-
-
-@pytest.fixture
-def as_other_worker(other_worker) -> ApiClient:
-    return sign_in(other_worker)
-
-
-@pytest.fixture
-def as_supervisor(supervisor) -> ApiClient:
-    return sign_in(supervisor)
-
-
-@pytest.fixture
-def as_admin(admin_user) -> ApiClient:
-    return sign_in(admin_user)
 
 
 def image_bytes(image_format: str = "PNG", size: tuple[int, int] = (32, 24), **options) -> bytes:
