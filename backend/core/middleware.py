@@ -1,7 +1,7 @@
 """Middleware shared by every app.
 
-Each one is a `MiddlewareMixin`, which Django runs in sync and async mode alike: under ASGI a
-sync-only middleware costs a thread hop per request, both ways.
+Each one is a `MiddlewareMixin` with plain request/response hooks. Under ASGI the whole chain
+runs in the request's one thread (`OneThreadPerRequest` in `backend/gridgov/asgi.py`).
 """
 
 import json

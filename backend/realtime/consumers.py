@@ -128,9 +128,12 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
 
     async def scope_changed(self, message: dict) -> None:
         """The user's grids or streets changed: move the socket to the groups of the new scope."""
-        self.user = await database_sync_to_async(User.objects.get)(pk=self.user.pk)
-        self.hearing = await database_sync_to_async(socket_scope)(self.user)
+        self.user, self.hearing = await database_sync_to_async(self._rescope)()
         await self._join_groups()
+
+    def _rescope(self) -> tuple[User, SocketScope]:
+        user = User.objects.get(pk=self.user.pk)
+        return user, socket_scope(user)
 
     def _opening(self) -> tuple[User | None, int, SocketScope | None, int]:
         user, close_code, hearing = self._credentials()
