@@ -24,12 +24,11 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone
 
-from backend.accounts.models import Role, User
-from backend.accounts.services import live_token
-from backend.incidents.selectors import PETITIONER_PERMISSION, reporter_visible
+from backend.accounts.models import User
+from backend.incidents.selectors import reporter_visible
 
 from .models import Event
-from .scope import SocketScope, events_in_scope, scope_groups, socket_scope
+from .scope import SocketScope, events_in_scope, scope_groups, socket_scope, token_socket
 from .services import latest_seq
 
 logger = logging.getLogger("gridgov.realtime")
@@ -41,10 +40,8 @@ REPLAY_BATCH = 500
 
 
 class EventsConsumer(AsyncJsonWebsocketConsumer):
-    user: User | None = None
     token: str | None = None
     token_expires_at: datetime | None = None
-    sees_petitioners = False
     last_sent = 0
     hearing: SocketScope | None = None
     joined: frozenset[str] = frozenset()
@@ -62,9 +59,8 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         # the others. The seq is read before the groups are joined; an event committed in
         # between is not lost: the next one shows the gap, filled from the log, and the
         # re-check catches up on it if no next one comes.
-        opening = await database_sync_to_async(self._opening)()
-        self.user, close_code, self.hearing, latest = opening
-        if self.user is None:
+        self.hearing, close_code, latest = await database_sync_to_async(self._opening)()
+        if self.hearing is None:
             await self.close(code=close_code)
             return
         try:
@@ -128,35 +124,35 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
 
     async def scope_changed(self, message: dict) -> None:
         """The user's grids or streets changed: move the socket to the groups of the new scope."""
-        self.user, self.hearing = await database_sync_to_async(self._rescope)()
+        self.hearing = await database_sync_to_async(self._rescope)()
         await self._join_groups()
 
-    def _rescope(self) -> tuple[User, SocketScope]:
-        user = User.objects.get(pk=self.user.pk)
-        return user, socket_scope(user)
+    def _rescope(self) -> SocketScope:
+        return socket_scope(User.objects.get(pk=self.hearing.user_id))
 
-    def _opening(self) -> tuple[User | None, int, SocketScope | None, int]:
-        user, close_code, hearing = self._credentials()
-        return user, close_code, hearing, latest_seq() if user is not None else 0
+    def _opening(self) -> tuple[SocketScope | None, int, int]:
+        hearing, close_code, latest = self._credentials()
+        if hearing is not None and latest is None:
+            latest = latest_seq()
+        return hearing, close_code, latest or 0
 
-    def _credentials(self) -> tuple[User | None, int, SocketScope | None]:
-        """The socket's active user and what they may hear, or None and a close code."""
+    def _credentials(self) -> tuple[SocketScope | None, int, int | None]:
+        """What the socket's user may hear, or None and a close code; with the latest seq
+        when it comes along (token sockets read it in the same query)."""
         if self.token:
-            token = live_token(self.token)
-            user = token.user if token is not None else None
-            self.token_expires_at = token.expires_at if token is not None else None
-        else:
-            user = self.scope.get("user")
-            # A cookie goes along with any page's request, so a cookie-signed socket must
-            # come from our own pages; tokens are sent on purpose and need no such check.
-            if user is not None and user.is_authenticated and not _same_origin(self.scope):
-                return None, CLOSE_FORBIDDEN_ORIGIN, None
+            opened = token_socket(self.token)
+            if opened is None:
+                return None, CLOSE_UNAUTHENTICATED, None
+            self.token_expires_at = opened.expires_at
+            return opened.scope, CLOSE_UNAUTHENTICATED, opened.latest_seq
+        user = self.scope.get("user")
+        # A cookie goes along with any page's request, so a cookie-signed socket must come
+        # from our own pages; tokens are sent on purpose and need no such check.
+        if user is not None and user.is_authenticated and not _same_origin(self.scope):
+            return None, CLOSE_FORBIDDEN_ORIGIN, None
         if user is None or not user.is_authenticated or not user.is_active:
             return None, CLOSE_UNAUTHENTICATED, None
-        self.sees_petitioners = user.role in (Role.SUPERVISOR, Role.ADMIN) and user.has_perm(
-            PETITIONER_PERMISSION
-        )
-        return user, CLOSE_UNAUTHENTICATED, socket_scope(user)
+        return socket_scope(user), CLOSE_UNAUTHENTICATED, None
 
     async def _join_groups(self) -> None:
         wanted = frozenset(scope_groups(self.hearing))
@@ -190,9 +186,9 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
 
     async def _send_event(self, *, seq, event_type, at, category, reporter_id, incident) -> None:
         visible = reporter_visible(
-            viewer_id=self.user.pk,
-            viewer_role=self.user.role,
-            sees_petitioners=self.sees_petitioners,
+            viewer_id=self.hearing.user_id,
+            viewer_role=self.hearing.role,
+            sees_petitioners=self.hearing.sees_petitioners,
             category=category,
             reporter_id=reporter_id,
         )
@@ -218,11 +214,11 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         while True:
             try:
                 await asyncio.sleep(self._seconds_to_recheck(interval_s))
-                user, _, hearing = await database_sync_to_async(self._credentials)()
-                if user is None:
+                hearing, _, _ = await database_sync_to_async(self._credentials)()
+                if hearing is None:
                     await self.close(code=CLOSE_UNAUTHENTICATED)
                     return
-                self.user, self.hearing = user, hearing
+                self.hearing = hearing
                 await self._join_groups()
                 async with self.sending:
                     await self._replay()

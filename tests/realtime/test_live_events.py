@@ -2,6 +2,7 @@
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.contrib.auth.models import Permission
 
 from backend.accounts.models import Role, User
 from backend.boundaries.models import Street
@@ -147,6 +148,21 @@ async def test_petitioners_are_masked_even_from_supervisors_without_the_permissi
 
         [event] = await receive_all(communicator)
         assert event["incident"]["reporter"]["username"] is None
+
+
+async def test_supervisors_holding_the_permission_see_the_petitioner(supervisor, resident):
+    def grant() -> None:
+        supervisor.user_permissions.add(Permission.objects.get(codename="view_petitioner"))
+
+    await sync_to_async(grant)()
+    token = await atoken_for(supervisor)
+    async with socket(f"?token={token}") as communicator:
+        await hello(communicator)
+
+        await areport(resident, GRID_1_01, category="petition", title="反映供暖问题")
+
+        [event] = await receive_all(communicator)
+        assert event["incident"]["reporter"]["username"] == "resident"
 
 
 async def test_a_new_grid_assigned_moves_my_socket_to_its_group(worker, resident):

@@ -95,3 +95,28 @@ async def test_socket_is_closed_when_its_token_expires(worker, settings):
         await communicator.receive_json_from()
 
         assert await closed_with(communicator) == 4401
+
+
+async def test_socket_with_a_revoked_token_is_closed_with_4401(worker):
+    token = await atoken_for(worker)
+    await sync_to_async(token_revoke)(token=token)
+
+    async with socket(f"?token={token}") as communicator:
+        assert await closed_with(communicator) == 4401
+
+
+async def test_socket_with_an_expired_token_is_closed_with_4401(worker):
+    token = await atoken_for(worker)
+    await sync_to_async(AuthToken.objects.update)(expires_at=timezone.now() - timedelta(seconds=1))
+
+    async with socket(f"?token={token}") as communicator:
+        assert await closed_with(communicator) == 4401
+
+
+async def test_socket_of_a_deactivated_user_is_closed_with_4401(worker):
+    token = await atoken_for(worker)
+    worker.is_active = False
+    await sync_to_async(worker.save)(update_fields=["is_active"])
+
+    async with socket(f"?token={token}") as communicator:
+        assert await closed_with(communicator) == 4401
