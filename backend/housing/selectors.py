@@ -28,7 +28,7 @@ def housing_projects_supervised_by(user: User) -> QuerySet[HousingProject]:
     if user.role == Role.ADMIN:
         return projects
     if user.role == Role.SUPERVISOR:
-        street_ids = list(user.streets.values_list("pk", flat=True))
+        street_ids = user.street_ids
         return projects.filter(street_id__in=street_ids) if street_ids else projects
     return projects.none()
 

@@ -72,7 +72,7 @@ def housing_project_create(*, user: User, project: NewProject) -> HousingProject
     )
     # A street supervisor registers projects of their own streets only: they could not follow
     # one anywhere else.
-    street_ids = set(user.streets.values_list("pk", flat=True))
+    street_ids = user.street_ids
     if user.role == Role.SUPERVISOR and street_ids and created.street_id not in street_ids:
         raise Forbidden("The project lies outside your streets.")
     created.save()

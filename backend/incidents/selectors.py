@@ -20,7 +20,7 @@ def incidents_visible_to(user: User) -> QuerySet[Incident]:
     if user.role == Role.ADMIN:
         return incidents
     if user.role == Role.SUPERVISOR:
-        street_ids = list(user.streets.values_list("pk", flat=True))
+        street_ids = user.street_ids
         return incidents.filter(street_id__in=street_ids) if street_ids else incidents
     if user.role == Role.WORKER:
         grid_ids = list(user.grids.values_list("pk", flat=True))
@@ -34,8 +34,7 @@ def supervises(user: User, incident: Incident) -> bool:
         return True
     if user.role != Role.SUPERVISOR:
         return False
-    street_ids = set(user.streets.values_list("pk", flat=True))
-    return not street_ids or incident.street_id in street_ids
+    return not user.street_ids or incident.street_id in user.street_ids
 
 
 def may_see_reporter(user: User, incident: Incident) -> bool:

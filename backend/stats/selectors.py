@@ -178,8 +178,7 @@ def _supervised_street_ids(user: User) -> list[int] | None:
     admins, whose scope is not whole streets)."""
     if user.role != Role.SUPERVISOR:
         return None
-    street_ids = list(user.streets.values_list("pk", flat=True))
-    return street_ids or None
+    return user.street_ids or None
 
 
 def _grids_in_scope(user: User, street_ids: list[int] | None) -> QuerySet[Grid]:
