@@ -18,6 +18,8 @@ from shapely import MultiPolygon
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from harness import progress
+
 from gis.check import check_boundaries
 from gis.codes import make_grid_code
 from gis.generate import voronoi_cut
@@ -25,10 +27,6 @@ from gis.io import Boundary, read_boundaries, write_geojson
 from gis.repair import repair_grids
 
 STREET = "210404001"
-
-
-def progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def timed(label: str, rows: list, run):

@@ -15,7 +15,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,11 +22,20 @@ import uuid
 from pathlib import Path
 
 import httpx
-import psycopg
 import redis
 import websockets
+from harness import (
+    REPO,
+    database_create,
+    database_url,
+    free_port,
+    gridgov,
+    machine_pace_ms,
+    percentile,
+    progress,
+    server_start,
+)
 
-REPO = Path(__file__).resolve().parent.parent
 DATABASE = "gridgov_bench_fanout"
 SETUP = """
 import json, secrets
@@ -51,30 +59,11 @@ print(json.dumps({
 """
 
 
-def progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def database_url() -> str:
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    return base.rsplit("/", 1)[0] + f"/{DATABASE}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def prepare(env: dict) -> dict:
-    admin_url = database_url().rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {DATABASE}")
-    gridgov = [sys.executable, "-m", "backend.cli"]
-    subprocess.run([*gridgov, "migrate", "-v0"], cwd=REPO, env=env, check=True)
+    database_create(env["DATABASE_URL"], fresh=True)
+    subprocess.run(gridgov("migrate", "-v0"), cwd=REPO, env=env, check=True)
     out = subprocess.run(
-        [*gridgov, "shell", "-c", SETUP],
+        gridgov("shell", "-c", SETUP),
         cwd=REPO,
         env=env,
         check=True,
@@ -84,22 +73,8 @@ def prepare(env: dict) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def start(command: list[str], env: dict, port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    for _ in range(300):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
-            return process
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit(f"server did not start: {' '.join(command)}")
-
-
 def uvicorn_command(port: int) -> list[str]:
-    return [sys.executable, "-m", "backend.cli", "serve", "--port", str(port)]
+    return gridgov("serve", "--port", str(port))
 
 
 def daphne_command(port: int) -> list[str]:
@@ -196,9 +171,9 @@ async def measure_fanout(
     return {"delays": delays, "from_sent": from_sent, "missing": missing}
 
 
-def percentile(ordered: list[float], fraction: float) -> float:
-    """The value below which `fraction` of the sorted seconds lie, in milliseconds."""
-    return ordered[max(0, round(len(ordered) * fraction) - 1)] * 1000
+def percentile_ms(ordered: list[float], fraction: float) -> float:
+    """The percentile of sorted seconds, in milliseconds."""
+    return percentile(ordered, fraction) * 1000
 
 
 def rss_kib(pid: int) -> int:
@@ -213,7 +188,7 @@ def grid_points(env: dict) -> dict:
         "from_geojson(g.geometry).representative_point().y] for g in Grid.objects.all()}))"
     )
     out = subprocess.run(
-        [sys.executable, "-m", "backend.cli", "shell", "-c", script],
+        gridgov("shell", "-c", script),
         cwd=REPO,
         env=env,
         check=True,
@@ -225,7 +200,7 @@ def grid_points(env: dict) -> dict:
 
 def ghosts_after_sigterm(name: str, command, env: dict, plan: list[dict], client) -> tuple:
     port = free_port()
-    server = start(command(port), env, port)
+    server = server_start(command(port), env, port)
     before = group_members(client)
 
     async def hold() -> tuple[int, int]:
@@ -247,10 +222,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=10, help="reports per second")
     parser.add_argument("--ghost-sockets", type=int, default=300)
     args = parser.parse_args()
+    pace_ms = machine_pace_ms()
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     env = {
         **os.environ,
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": database_url(DATABASE),
         "REDIS_URL": redis_url,
         "GRIDGOV_HTTPS": "0",
         "LOG_LEVEL": "WARNING",
@@ -263,7 +239,7 @@ def main() -> None:
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start(uvicorn_command(port), env, port)
+    server = server_start(uvicorn_command(port), env, port)
     try:
         progress(f"opening {args.sockets} sockets at once…")
         started = time.perf_counter()
@@ -286,7 +262,7 @@ def main() -> None:
         server.wait(timeout=60)
 
     delays = sorted(result["delays"])
-    p99 = percentile(delays, 0.99)
+    p99 = percentile_ms(delays, 0.99)
     from_sent = sorted(result["from_sent"])
     print(
         f"sockets {args.sockets} ({len(plan) - args.sockets // 5} worker phones, "
@@ -298,7 +274,7 @@ def main() -> None:
     for label, series in (("POST answered", delays), ("POST sent", from_sent)):
         print(
             f"{label:<14}{len(series):>12,}{result['missing']:>9}"
-            f"{percentile(series, 0.50):>9.1f}{percentile(series, 0.99):>9.1f}"
+            f"{percentile_ms(series, 0.50):>9.1f}{percentile_ms(series, 0.99):>9.1f}"
             f"{series[-1] * 1000:>9.1f}"
         )
 
@@ -311,10 +287,11 @@ def main() -> None:
     print(f"{'server':<9}{'sockets':>8}{'errors':>8}{'members':>9}{'ghosts':>8}")
     for name, count, errors, members, ghosts in rows:
         print(f"{name:<9}{count:>8}{errors:>8}{members:>9}{ghosts:>8}")
+    print(f"machine pace: {pace_ms:.0f} ms for a 2M-step Python loop (lower is faster)")
     print(
         f"summary: {args.sockets} sockets in {connect_s:.1f} s, {failures} connect errors, "
         f"{result['missing']} missed deliveries, p99 {p99:.1f} ms after the POST's answer "
-        f"({percentile(from_sent, 0.99):.0f} ms after sending it); "
+        f"({percentile_ms(from_sent, 0.99):.0f} ms after sending it); "
         f"ghosts after SIGTERM: uvicorn {rows[0][4]}, daphne {rows[1][4]}"
     )
 

@@ -12,70 +12,40 @@ import asyncio
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import httpx
 import psycopg
+from harness import (
+    REPO,
+    database_create,
+    database_url,
+    free_port,
+    gridgov,
+    machine_pace_ms,
+    percentile,
+    progress,
+    server_start,
+)
 
-REPO = Path(__file__).resolve().parent.parent
 DATABASE = "gridgov_bench_ingest"
 # Inside the demo zone (WGS-84).
 LON_RANGE, LAT_RANGE = (123.72, 123.98), (41.80, 41.89)
 
 
-def progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def database_url() -> str:
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    return base.rsplit("/", 1)[0] + f"/{DATABASE}"
-
-
 def prepare_database(env: dict) -> None:
-    admin_url = database_url().rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {DATABASE}")
-    gridgov = [sys.executable, "-m", "backend.cli"]
-    subprocess.run([*gridgov, "migrate", "-v0"], cwd=REPO, env=env, check=True)
+    database_create(env["DATABASE_URL"], fresh=True)
+    subprocess.run(gridgov("migrate", "-v0"), cwd=REPO, env=env, check=True)
     loader = (
         "from backend.demo.services import demo_zone_load, demo_accounts_create;"
         "demo_zone_load(); demo_accounts_create()"
     )
     subprocess.run(
-        [*gridgov, "shell", "-c", loader], cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL
+        gridgov("shell", "-c", loader), cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL
     )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(env: dict, port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "backend.cli", "serve", "--port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(200):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
-            return server
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("server did not start")
 
 
 def report_body(rng: random.Random) -> dict:
@@ -150,7 +120,7 @@ async def drive(port: int, token: str, clients: int, seconds: float, make_reques
 
 def row(name: str, result: dict) -> tuple:
     latencies = sorted(result["latencies"])
-    p99 = latencies[int(len(latencies) * 0.99) - 1]
+    p99 = percentile(latencies, 0.99)
     rate = len(latencies) / result["elapsed"]
     return (
         name,
@@ -181,9 +151,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=20)
     args = parser.parse_args()
+    pace_ms = machine_pace_ms()
     env = {
         **os.environ,
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": database_url(DATABASE),
         "GRIDGOV_HTTPS": "0",
         "LOG_LEVEL": "WARNING",
     }
@@ -192,7 +163,7 @@ def main() -> None:
     prepare_database(env)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(env, port)
+    server = server_start(gridgov("serve", "--port", str(port)), env, port)
     try:
         token = httpx.post(
             f"{base}/api/v1/auth/token", json={"username": "worker", "password": "gridgov-demo"}
@@ -216,7 +187,7 @@ def main() -> None:
         progress(f"{args.seconds:.0f} s of POST /incidents with {args.clients} clients…")
         ingest_result = asyncio.run(drive(port, token, args.clients, args.seconds, submit))
         progress("replaying 1,000 client_ids…")
-        with psycopg.connect(database_url()) as connection:
+        with psycopg.connect(env["DATABASE_URL"]) as connection:
             before = connection.execute("SELECT count(*) FROM incidents_incident").fetchone()[0]
             ok, refused = asyncio.run(replay(base, token, sent[:1000]))
             after = connection.execute("SELECT count(*) FROM incidents_incident").fetchone()[0]
@@ -234,6 +205,7 @@ def main() -> None:
         f"replayed {ok + refused} client_ids: {ok} answered 200, {refused} other, "
         f"{after - before} duplicates"
     )
+    print(f"machine pace: {pace_ms:.0f} ms for a 2M-step Python loop (lower is faster)")
     print(
         f"summary: {rows[1][2]:.0f} reports/s at p99 {rows[1][4]:.0f} ms with {args.clients} "
         f"clients, {ratio:.0%} of the trivial endpoint; {after - before} duplicates on replay"

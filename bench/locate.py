@@ -16,13 +16,11 @@ from shapely import Point, STRtree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from harness import progress
+
 from gis.demo import build_demo_zone
 from gis.generate import voronoi_cut
 from gis.locator import GridLocator
-
-
-def progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def best_rate(run: Callable[[], object], count: int, repeats: int) -> float:

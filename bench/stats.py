@@ -19,9 +19,9 @@ import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
+from harness import database_create, database_url, machine_pace_ms, percentile, progress
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -30,29 +30,6 @@ NUMBER_PREFIX = "BN-"
 CATEGORY_WEIGHTS = {"other": 0.70, "safety": 0.15, "housing": 0.08, "petition": 0.07}
 OPEN_STATUSES = ["reported", "accepted", "dispatched", "in_progress", "resolved"]
 TARGETS_MS = {"whole zone, all time": 150, "whole zone, last 7 days": 50, "one grid, all time": 5}
-
-
-def progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def bench_database_url() -> str:
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    parts = urlsplit(base)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench/stats.py needs PostgreSQL: set DATABASE_URL=postgres://...")
-    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-
-
-def database_create(url: str) -> None:
-    import psycopg
-
-    admin_url = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
-        if not exists:
-            progress(f"creating database {BENCH_DB}")
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
 
 
 def django_setup(url: str) -> None:
@@ -212,8 +189,7 @@ def measure(client, path: str, params: dict, runs: int) -> tuple[float, float]:
         times_ms.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
     times_ms.sort()
-    p95 = times_ms[min(len(times_ms) - 1, round(0.95 * len(times_ms)) - 1)]
-    return statistics.median(times_ms), p95
+    return statistics.median(times_ms), percentile(times_ms, 0.95)
 
 
 def main() -> None:
@@ -222,9 +198,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--reload", action="store_true", help="delete and insert the data again")
     args = parser.parse_args()
+    pace_ms = machine_pace_ms()
 
-    url = bench_database_url()
-    database_create(url)
+    url = database_url(BENCH_DB)
+    database_create(url, fresh=False)
     django_setup(url)
     data_prepare(args.incidents, args.reload)
 
@@ -253,6 +230,7 @@ def main() -> None:
     for name, p50, p95, target in rows:
         met = "yes" if p50 < target else "NO"
         print(f"{name:<26} {p50:>8.1f} {p95:>8.1f} {'< ' + str(target):>11}  {met}")
+    print(f"machine pace: {pace_ms:.0f} ms for a 2M-step Python loop (lower is faster)")
     summary = ", ".join(f"{name} p50 {p50:.1f} ms" for name, p50, _, _ in rows)
     print(f"summary: {summary}; {sum(p50 < t for _, p50, _, t in rows)}/{len(rows)} targets met")
 

@@ -1,0 +1,86 @@
+"""What the benchmarks share: progress lines, a PostgreSQL database of their own, a server on a
+free port, and percentiles. Imported as `harness` by the scripts beside it."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def database_url(name: str) -> str:
+    """DATABASE_URL (PostgreSQL on 127.0.0.1 by default) with its database renamed `name`."""
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    parts = urlsplit(base)
+    if not parts.scheme.startswith("postgres"):
+        sys.exit(f"{Path(sys.argv[0]).name} needs PostgreSQL: set DATABASE_URL=postgres://...")
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def database_create(url: str, *, fresh: bool) -> None:
+    """Create the database of `url`; `fresh` drops it first, otherwise an existing one stays."""
+    import psycopg
+
+    name = urlsplit(url).path.lstrip("/")
+    admin_url = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        if fresh:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if exists.fetchone() is None:
+            progress(f"creating database {name}")
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def gridgov(*args: str) -> list[str]:
+    """The command line of a `gridgov` management command, run with this Python."""
+    return [sys.executable, "-m", "backend.cli", *args]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_start(command: list[str], env: dict, port: int) -> subprocess.Popen:
+    """Start an ASGI server and wait until it answers its health check (at most 30 s)."""
+    import httpx
+
+    process = subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    for _ in range(300):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
+            return process
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit(f"server did not start: {' '.join(command)}")
+
+
+def percentile(ordered: list[float], fraction: float) -> float:
+    """The value below which `fraction` of the sorted values lie (nearest rank)."""
+    return ordered[max(0, round(len(ordered) * fraction) - 1)]
+
+
+def machine_pace_ms() -> float:
+    """Milliseconds for a fixed pure-Python loop, printed beside the figures: this machine's
+    speed drifts by a factor of two within hours, and this says how fast it was at the time."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for n in range(2_000_000):
+            total += n
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
