@@ -14,9 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, DurationField, F, Q, QuerySet, Sum
+from django.db.models import Count, DurationField, F, Q, QuerySet
 from django.utils import timezone
 
 from backend.incidents.models import FINAL_STATUSES, CategoryCode, Incident, Status
@@ -138,12 +137,7 @@ def counts_from_rollups(
     exactly the cases in `scope` (created in [created_from, created_to))."""
     first_day, end_day = _whole_days(created_from, created_to)
     result: dict = defaultdict(Counts)
-    tallies = _tallies(scope)
-    if first_day is not None:
-        tallies = tallies.filter(day__gte=first_day)
-    if end_day is not None:
-        tallies = tallies.filter(day__lt=end_day)
-    for value, counts in _tally_counts(tallies, _rollup_key(key)).items():
+    for value, counts in _tally_counts(scope, _rollup_key(key), first_day, end_day).items():
         result[value].add(counts)
     # The parts of a day at either end that the whole-day tallies cannot split.
     edges = Q()
@@ -194,36 +188,61 @@ def _rollup_key(key: str) -> str:
     return {"grid_id": "grid_key", "street_id": "street_key"}[key]
 
 
-def _narrowed(rows: QuerySet, scope: RollupScope) -> QuerySet:
+# The rollups are read with hand-written SQL: they are our own small tables, and building
+# these queries with the ORM took longer than running them (the one-grid statistics asked
+# three of them).
+
+
+def _rollup_where(
+    scope: RollupScope, first_day: date | None = None, end_day: date | None = None
+) -> tuple[str, list]:
+    """The WHERE clause and parameters narrowing a rollup table to `scope` (and day tallies to
+    the days in [first_day, end_day))."""
+    conditions, params = ["1 = 1"], []
     if scope.street_ids is not None:
-        rows = rows.filter(street_key__in=scope.street_ids)
+        conditions.append(_in("street_key", scope.street_ids, params))
     if scope.grid_id is not None:
-        rows = rows.filter(grid_key=scope.grid_id)
+        conditions.append("grid_key = %s")
+        params.append(scope.grid_id)
     if scope.categories:
-        rows = rows.filter(category__in=scope.categories)
-    return rows
+        conditions.append(_in("category", scope.categories, params))
+    if first_day is not None:
+        conditions.append("day >= %s")
+        params.append(connection.ops.adapt_datefield_value(first_day))
+    if end_day is not None:
+        conditions.append("day < %s")
+        params.append(connection.ops.adapt_datefield_value(end_day))
+    return " AND ".join(conditions), params
 
 
-def _tallies(scope: RollupScope) -> QuerySet[GridDayTally]:
-    return _narrowed(GridDayTally.objects.order_by(), scope)
+def _in(column: str, values, params: list) -> str:
+    if not values:
+        return "1 = 0"
+    params.extend(values)
+    return f"{column} IN ({', '.join(['%s'] * len(values))})"
 
 
-def _tally_counts(tallies: QuerySet[GridDayTally], key: str) -> dict:
-    aggregates = {
-        "total": Sum("n"),
-        "open": Sum("n", filter=~Q(status__in=FINAL_STATUSES)),
-        "closed": Sum("n", filter=Q(status=Status.CLOSED)),
-        **{f"category_{c}": Sum("n", filter=Q(category=c)) for c in CATEGORIES},
-    }
-    result = {}
-    for row in tallies.values(key).annotate(**aggregates):
-        result[row[key] or None] = Counts(
-            total=row["total"] or 0,
-            open=row["open"] or 0,
-            closed=row["closed"] or 0,
-            by_category={c: row[f"category_{c}"] or 0 for c in CATEGORIES},
+def _tally_counts(
+    scope: RollupScope, key: str, first_day: date | None, end_day: date | None
+) -> dict:
+    """Per key, the cases created on the whole days [first_day, end_day), from the tallies."""
+    where, params = _rollup_where(scope, first_day, end_day)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {key}, status, category, SUM(n) FROM {GridDayTally._meta.db_table} "
+            f"WHERE {where} GROUP BY {key}, status, category",
+            params,
         )
-    return result
+        rows = cursor.fetchall()
+    result: dict = defaultdict(Counts)
+    for value, status, category, n in rows:
+        counts = result[value or None]
+        counts.total += n
+        counts.open += n if status not in FINAL_STATUSES else 0
+        counts.closed += n if status == Status.CLOSED else 0
+        if category in counts.by_category:
+            counts.by_category[category] += n
+    return dict(result)
 
 
 def _medians_from_close_hours(scope: RollupScope, key: str) -> dict:
@@ -233,19 +252,16 @@ def _medians_from_close_hours(scope: RollupScope, key: str) -> dict:
     case lies in the first bucket with 2 * upto >= total, the upper in the first with
     2 * upto > total (the same bucket when `total` is odd).
     """
-    buckets = _narrowed(GridCloseHours.objects.order_by(), scope)
-    histogram = buckets.values(key, "hours").annotate(n=Sum("n")).filter(n__gt=0)
-    try:
-        inner_sql, params = histogram.query.sql_with_params()
-    except EmptyResultSet:  # e.g. a street filter outside the supervisor's streets
-        return {}
+    where, params = _rollup_where(scope)
     sql = (
         f"SELECT k, MIN(hours) FILTER (WHERE 2 * upto >= total),"
         f" MIN(hours) FILTER (WHERE 2 * upto > total)"
-        f" FROM (SELECT {key} AS k, hours,"
-        f"  SUM(n) OVER (PARTITION BY {key} ORDER BY hours) AS upto,"
-        f"  SUM(n) OVER (PARTITION BY {key}) AS total"
-        f"  FROM ({inner_sql}) AS histogram) AS running"
+        f" FROM (SELECT k, hours,"
+        f"  SUM(n) OVER (PARTITION BY k ORDER BY hours) AS upto,"
+        f"  SUM(n) OVER (PARTITION BY k) AS total"
+        f"  FROM (SELECT {key} AS k, hours, SUM(n) AS n"
+        f"   FROM {GridCloseHours._meta.db_table} WHERE {where}"
+        f"   GROUP BY {key}, hours HAVING SUM(n) > 0) AS histogram) AS running"
         f" GROUP BY k"
     )
     with connection.cursor() as cursor:
