@@ -4,11 +4,10 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.gridgov.settings")
 
-import asyncio
-import contextvars
 from concurrent.futures import ThreadPoolExecutor
 
 import django
+from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIHandler
 from django.db import close_old_connections
 
@@ -37,10 +36,7 @@ class OneThreadPerRequest(ASGIHandler):
         super().load_middleware(is_async=False)
 
     async def get_response_async(self, request):
-        context = contextvars.copy_context()
-        return await asyncio.get_running_loop().run_in_executor(
-            REQUEST_THREADS, context.run, self._response_in_thread, request
-        )
+        return await in_request_thread(self._response_in_thread)(request)
 
     def _response_in_thread(self, request):
         try:
@@ -49,6 +45,16 @@ class OneThreadPerRequest(ASGIHandler):
             # The thread outlives the request: hand its database connection back to the pool
             # (Django would do it in the thread that runs `request_finished`, not this one).
             close_old_connections()
+
+
+def in_request_thread(func):
+    """`func` as a coroutine function that runs it in one of `REQUEST_THREADS`.
+
+    Through asgiref, not the executor directly: asgiref tells the thread which loop is the
+    server's, so `async_to_sync` in a view (the fan-out of every change) runs there and not
+    in a throwaway loop of its own, with its own Redis connection, after the answer.
+    """
+    return sync_to_async(func, thread_sensitive=False, executor=REQUEST_THREADS)
 
 
 # Django must be set up before anything imports models (the consumers do).

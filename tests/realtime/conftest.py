@@ -64,6 +64,13 @@ async def socket(query: str = "", headers: list | None = None):
         await communicator.disconnect()
 
 
+async def hello(communicator) -> int:
+    """The socket's first message: `hello` with the latest seq."""
+    message = await communicator.receive_json_from()
+    assert message["type"] == "hello"
+    return message["seq"]
+
+
 async def receive_all(communicator, timeout: float = 0.3) -> list[dict]:
     """Everything the socket sends until it is quiet for `timeout` seconds."""
     messages = []

@@ -14,17 +14,12 @@ from tests.realtime.conftest import (
     aact,
     areport,
     atoken_for,
+    hello,
     receive_all,
     socket,
 )
 
 pytestmark = pytest.mark.usefixtures("ws_db")
-
-
-async def hello(communicator) -> int:
-    message = await communicator.receive_json_from()
-    assert message["type"] == "hello"
-    return message["seq"]
 
 
 async def test_a_new_case_in_my_grid_reaches_my_socket(worker, resident):
