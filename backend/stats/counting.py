@@ -3,8 +3,9 @@
 - From the incidents (`counts_from_incidents`): any scope, e.g. a worker's "my grids, plus the
   cases assigned to me or reported by me".
 - From the rollups (`counts_from_rollups`): a scope of whole streets (supervisors, admins).
-  Whole days of the period come from the day tallies; the parts of a day at either end of a
-  `from`/`to` that is not a local midnight, and `overdue`, come from the incidents. The median
+  Whole days of the period come from the day tallies; a day cut by a `from`/`to` that is not
+  a local midnight comes from the incidents (its part in the period, or its tally less the
+  part outside, whichever part is smaller), and so does `overdue`. The median
   over all time comes from the hour buckets of `GridCloseHours` (each value taken as the middle
   of its bucket, so within half an hour of the exact one); over a period, from the incidents.
 """
@@ -42,6 +43,15 @@ class Counts:
         self.closed += other.closed
         for category, n in other.by_category.items():
             self.by_category[category] += n
+
+    def take(self, other: "Counts") -> None:
+        """Remove `other`'s cases (counted in `self` before) again."""
+        self.total -= other.total
+        self.open -= other.open
+        self.overdue -= other.overdue
+        self.closed -= other.closed
+        for category, n in other.by_category.items():
+            self.by_category[category] -= n
 
     def as_dict(self) -> dict:
         return {
@@ -133,34 +143,60 @@ def counts_from_rollups(
     created_to: datetime | None,
     now: datetime,
 ) -> dict:
-    """The same numbers as `counts_from_incidents(incidents, key)`, for `incidents` that are
-    exactly the cases in `scope` (created in [created_from, created_to))."""
+    """The same numbers as `counts_from_incidents` over the cases of `incidents` created in
+    [created_from, created_to); `incidents` are exactly the cases in `scope`, of any date."""
+    dated = created_in(incidents, created_from, created_to)
     first_day, end_day = _whole_days(created_from, created_to)
+    # A day cut by `from` or `to` is counted from the incidents: the part in the period, or,
+    # when that is the larger part, the whole day's tally less the part outside the period.
+    # So a cut day costs at most half a day of cases.
+    inside, outside = Q(), Q()
+    if created_from is not None and created_from < _midnight(first_day):
+        day_start = _midnight(first_day - timedelta(days=1))
+        rest_of_day_in_period = created_to is None or created_to >= _midnight(first_day)
+        if rest_of_day_in_period and created_from - day_start < _midnight(first_day) - created_from:
+            outside |= Q(created_at__gte=day_start, created_at__lt=created_from)
+            first_day -= timedelta(days=1)
+        else:
+            inside |= Q(created_at__lt=_midnight(first_day))
+    if created_to is not None and _midnight(end_day) < created_to:
+        day_end = _midnight(end_day + timedelta(days=1))
+        start_of_day_in_period = created_from is None or created_from <= _midnight(end_day)
+        if start_of_day_in_period and day_end - created_to < created_to - _midnight(end_day):
+            outside |= Q(created_at__gte=created_to, created_at__lt=day_end)
+            end_day += timedelta(days=1)
+        else:
+            inside |= Q(created_at__gte=_midnight(end_day))
     result: dict = defaultdict(Counts)
     for value, counts in _tally_counts(scope, _rollup_key(key), first_day, end_day).items():
         result[value].add(counts)
-    # The parts of a day at either end that the whole-day tallies cannot split.
-    edges = Q()
-    if created_from is not None and created_from < _midnight(first_day):
-        edges |= Q(created_at__lt=_midnight(first_day))
-    if created_to is not None and _midnight(end_day) < created_to:
-        edges |= Q(created_at__gte=_midnight(end_day))
-    if edges:
-        edge_counts = counts_from_incidents(
-            incidents.filter(edges), key, now=now, with_overdue=False, with_median=False
-        )
-        for value, counts in edge_counts.items():
+    plain = {"now": now, "with_overdue": False, "with_median": False}
+    if inside:
+        for value, counts in counts_from_incidents(dated.filter(inside), key, **plain).items():
             result[value].add(counts)
-    overdue = incidents.filter(overdue_q(now)).order_by().values(key).annotate(n=Count("*"))
+    if outside:
+        for value, counts in counts_from_incidents(incidents.filter(outside), key, **plain).items():
+            result[value].take(counts)
+    overdue = dated.filter(overdue_q(now)).order_by().values(key).annotate(n=Count("*"))
     for row in overdue:
         result[row[key]].overdue = row["n"]
     if created_from is None and created_to is None:
         medians = _medians_from_close_hours(scope, _rollup_key(key))
     else:
-        medians = medians_from_incidents(incidents, key)
+        medians = medians_from_incidents(dated, key)
     for value, median in medians.items():
         result[value].median_hours_to_close = median
     return dict(result)
+
+
+def created_in(
+    incidents: QuerySet[Incident], created_from: datetime | None, created_to: datetime | None
+) -> QuerySet[Incident]:
+    if created_from is not None:
+        incidents = incidents.filter(created_at__gte=created_from)
+    if created_to is not None:
+        incidents = incidents.filter(created_at__lt=created_to)
+    return incidents
 
 
 def _whole_days(

@@ -36,6 +36,7 @@ from .counting import (
     RollupScope,
     counts_from_incidents,
     counts_from_rollups,
+    created_in,
     overdue_q,
 )
 
@@ -75,7 +76,7 @@ def grid_stats(
     `use_rollups=False` counts from the incidents whatever the role (to check the rollups).
     """
     now = now or timezone.now()
-    incidents = _filtered(_visible(user), filters)
+    incidents = _in_categories(_visible(user), filters)
     street_ids = _supervised_street_ids(user)
     grids = _grids_in_scope(user, street_ids)
     grid_id = None
@@ -105,7 +106,7 @@ def street_stats(
 ) -> StatsTable:
     """Counts per street of the caller's scope; cases with a street but no grid count too."""
     now = now or timezone.now()
-    incidents = _filtered(_visible(user), filters)
+    incidents = _in_categories(_visible(user), filters)
     street_ids = _supervised_street_ids(user)
     counts = _counts(user, incidents, "street_id", filters, street_ids, None, now, use_rollups)
     streets = _streets_in_scope(user, street_ids)
@@ -137,8 +138,11 @@ def street_features(table: StatsTable) -> list[dict]:
 
 
 def _counts(user, incidents, key, filters, street_ids, grid_id, now, use_rollups) -> dict:
+    """Counts per `key` of `incidents` (in scope and category, of any date) created in the
+    period of `filters`."""
     if not use_rollups or user.role == Role.WORKER:
-        return counts_from_incidents(incidents, key, now=now)
+        dated = created_in(incidents, filters.created_from, filters.created_to)
+        return counts_from_incidents(dated, key, now=now)
     scope = RollupScope(street_ids=street_ids, grid_id=grid_id, categories=filters.categories)
     return counts_from_rollups(
         incidents,
@@ -156,13 +160,9 @@ def _visible(user: User) -> QuerySet[Incident]:
     return incidents_visible_to(user)
 
 
-def _filtered(incidents: QuerySet[Incident], filters: StatsFilters) -> QuerySet[Incident]:
+def _in_categories(incidents: QuerySet[Incident], filters: StatsFilters) -> QuerySet[Incident]:
     if filters.categories:
         incidents = incidents.filter(category__in=filters.categories)
-    if filters.created_from is not None:
-        incidents = incidents.filter(created_at__gte=filters.created_from)
-    if filters.created_to is not None:
-        incidents = incidents.filter(created_at__lt=filters.created_to)
     return incidents
 
 

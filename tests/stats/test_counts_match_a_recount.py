@@ -1,15 +1,19 @@
 """The statistics equal a recount of the visible cases in Python, for every grid and street,
 over all time and over periods, from the rollups (supervisors) and from the incidents."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from backend.boundaries.models import Grid
+from backend.incidents.services import incident_create
+from backend.incidents.services.create import NewIncident
 from backend.stats.selectors import StatsFilters, grid_stats, street_stats
 from tests.conftest import WEST, grid_code
 
-from .conftest import EMPTY_GRID, ZERO, assert_same_counts, recount
+from .conftest import EMPTY_GRID, ZERO, _centre, assert_same_counts, recount
 
 # From the rollups the median over all time is read from hour buckets (the middle of a bucket
 # stands for its values); from the incidents, and over any period, it is exact.
@@ -25,6 +29,16 @@ def _periods():
         "whole days": (midnight - timedelta(days=12), midnight - timedelta(days=2)),
         "ragged ends": (now - timedelta(days=20, hours=5), now - timedelta(days=3, hours=7)),
         "within one day": (now - timedelta(days=5, hours=9), now - timedelta(days=5, hours=2)),
+        # A cut day is counted from its part in the period or, when that is the larger part,
+        # as the whole day less its part outside: both ways, at each end.
+        "cut days, mostly in": (
+            midnight - timedelta(days=10) + timedelta(hours=1),
+            midnight - timedelta(days=3) + timedelta(hours=23),
+        ),
+        "cut days, mostly out": (
+            midnight - timedelta(days=10) + timedelta(hours=23),
+            midnight - timedelta(days=3) + timedelta(hours=1),
+        ),
         "until": (None, now - timedelta(days=9, hours=3)),
         "empty": (now - timedelta(days=4), now - timedelta(days=4)),
     }
@@ -54,6 +68,36 @@ def test_grid_counts_equal_a_recount(cases, supervisor, period, use_rollups, cat
     assert_same_counts(
         table.unassigned.as_dict(), expected.get(None, ZERO), median_tolerance_h=tolerance
     )
+
+
+@pytest.mark.parametrize("period", ["cut days, mostly in", "cut days, mostly out"])
+def test_a_cut_day_counts_its_cases_on_the_right_side_of_the_cut(
+    cases, supervisor, resident, period
+):
+    created_from, created_to = _periods()[period]
+    half_hour = timedelta(minutes=30)
+    lon, lat = _centre(Grid.objects.get(code=grid_code(WEST, 1)))
+    for moment in (created_from, created_to):
+        for filed_at in (moment - half_hour, moment + half_hour):
+            incident_create(
+                reporter=resident,
+                report=NewIncident(
+                    client_id=uuid.uuid4(), category="other", title="cut", lon=lon, lat=lat
+                ),
+                now=filed_at,
+            )
+    now = timezone.now()
+    filters = StatsFilters(created_from=created_from, created_to=created_to)
+
+    table = grid_stats(user=supervisor, filters=filters, now=now)
+
+    expected = recount(
+        supervisor, "grid", now=now, created_from=created_from, created_to=created_to
+    )
+    for row in table.rows:
+        assert_same_counts(
+            row.counts.as_dict(), expected.get(row.area.code, ZERO), median_tolerance_h=0
+        )
 
 
 @pytest.mark.parametrize("period", ["all time", "ragged ends"])
