@@ -10,6 +10,8 @@ The map: two streets side by side, each cut into a 2 x 2 block of square grids.
        123.80  123.81  123.82  123.83  123.84
 """
 
+import socket
+
 import pytest
 from django.test import Client
 from shapely.geometry import MultiPolygon, box
@@ -21,6 +23,13 @@ from gis.io import Boundary
 
 PASSWORD = "correct horse battery staple"
 WEST, EAST = "210404001", "210404002"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on, for servers the tests start."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def grid_code(street: str, seq: int) -> str:

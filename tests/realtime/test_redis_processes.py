@@ -10,7 +10,6 @@ import asyncio
 import json
 import os
 import signal
-import socket as sockets
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ import websockets
 from django.conf import settings
 from django.db import connection
 
+from tests.conftest import free_port
 from tests.realtime.conftest import token_for
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,12 +32,6 @@ pytestmark = [
     pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL (Redis channel layer)"),
     pytest.mark.usefixtures("ws_db"),
 ]
-
-
-def free_port() -> int:
-    with sockets.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def database_url() -> str:
