@@ -17,7 +17,7 @@ from django.db import close_old_connections
 # request, let 32 concurrent requests fight over the GIL; a report's transaction, whose
 # counter lock is held until commit, then waited for its thread to be scheduled again while
 # every other report queued behind the lock. Measured with 32 clients: health checks 457 ->
-# 660 a second, reports 79 -> ~100 a second, with 4 threads.
+# 551-615 a second, reports 79 -> ~100 a second, with 4 threads.
 T = TypeVar("T")
 REQUEST_THREADS = ThreadPoolExecutor(
     max_workers=int(os.environ.get("GRIDGOV_REQUEST_THREADS", "4")),
