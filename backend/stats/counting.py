@@ -37,21 +37,19 @@ class Counts:
     median_hours_to_close: float | None = None
 
     def add(self, other: "Counts") -> None:
-        self.total += other.total
-        self.open += other.open
-        self.overdue += other.overdue
-        self.closed += other.closed
-        for category, n in other.by_category.items():
-            self.by_category[category] += n
+        self._move(other, 1)
 
     def take(self, other: "Counts") -> None:
         """Remove `other`'s cases (counted in `self` before) again."""
-        self.total -= other.total
-        self.open -= other.open
-        self.overdue -= other.overdue
-        self.closed -= other.closed
+        self._move(other, -1)
+
+    def _move(self, other: "Counts", sign: int) -> None:
+        self.total += sign * other.total
+        self.open += sign * other.open
+        self.overdue += sign * other.overdue
+        self.closed += sign * other.closed
         for category, n in other.by_category.items():
-            self.by_category[category] -= n
+            self.by_category[category] += sign * n
 
     def as_dict(self) -> dict:
         return {
@@ -146,6 +144,7 @@ def counts_from_rollups(
     """The same numbers as `counts_from_incidents` over the cases of `incidents` created in
     [created_from, created_to); `incidents` are exactly the cases in `scope`, of any date."""
     dated = created_in(incidents, created_from, created_to)
+    rollup_key = _rollup_key(key)
     first_day, end_day = _whole_days(created_from, created_to)
     # A day cut by `from` or `to` is counted from the incidents: the part in the period, or,
     # when that is the larger part, the whole day's tally less the part outside the period.
@@ -168,7 +167,7 @@ def counts_from_rollups(
         else:
             inside |= Q(created_at__gte=_midnight(end_day))
     result: dict = defaultdict(Counts)
-    for value, counts in _tally_counts(scope, _rollup_key(key), first_day, end_day).items():
+    for value, counts in _tally_counts(scope, rollup_key, first_day, end_day).items():
         result[value].add(counts)
     plain = {"now": now, "with_overdue": False, "with_median": False}
     if inside:
@@ -181,7 +180,7 @@ def counts_from_rollups(
     for row in overdue:
         result[row[key]].overdue = row["n"]
     if created_from is None and created_to is None:
-        medians = _medians_from_close_hours(scope, _rollup_key(key))
+        medians = _medians_from_close_hours(scope, rollup_key)
     else:
         medians = medians_from_incidents(dated, key)
     for value, median in medians.items():
