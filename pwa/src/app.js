@@ -2,7 +2,7 @@
 // worker's update flow.
 import { whenUnauthorized } from "./api.js";
 import { loadCategories, loadGrids } from "./data.js";
-import { clear, h, toast } from "./dom.js";
+import { clear, h, latestFill, toast } from "./dom.js";
 import { initI18n, LANGUAGES, language, setLanguage, t } from "./i18n.js";
 import { liveBus, markSeen, startLive, stopLive, unseenCount } from "./live.js";
 import { loadMapConfig } from "./map.js";
@@ -99,22 +99,24 @@ function renderChrome() {
   renderTabs();
 }
 
-async function renderTabs() {
+const fillTabs = latestFill(document.getElementById("tabs"), async () => {
   const user = currentUser();
-  const nav = clear(document.getElementById("tabs"));
-  nav.hidden = !user;
-  if (!user) return;
+  if (!user) return [];
   const unsent = await unsentCount();
-  for (const [name, key] of TABS[user.role] || []) {
+  // Read after the await: the route or the user may have changed meanwhile.
+  return (TABS[currentUser()?.role] || []).map(([name, key]) => {
     let badge = 0;
     if (ROUTES[name].live && name !== "sup") badge = unseenCount();
     if (name === "outbox") badge = unsent;
-    nav.append(
-      h("a", { href: `#/${name}`, class: name === currentRoute ? "active" : "", dataset: { tab: name } },
-        h("span", { text: t(key) }),
-        badge ? h("span", { class: `badge${name === "outbox" ? " waiting" : ""}`, text: String(badge) }) : null),
-    );
-  }
+    return h("a", { href: `#/${name}`, class: name === currentRoute ? "active" : "", dataset: { tab: name } },
+      h("span", { text: t(key) }),
+      badge ? h("span", { class: `badge${name === "outbox" ? " waiting" : ""}`, text: String(badge) }) : null);
+  });
+});
+
+function renderTabs() {
+  document.getElementById("tabs").hidden = !currentUser();
+  return fillTabs();
 }
 
 function renderNet() {

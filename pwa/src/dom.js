@@ -29,6 +29,22 @@ function append(el, children) {
   }
 }
 
+// Fills `el` from async data without interleaving: each call's children replace the old ones in
+// one synchronous step, and a call overtaken by a newer one is dropped. Clearing first and
+// appending after an `await` let overlapping calls (online + outbox change + render) each add a
+// full set.
+export function latestFill(el, build) {
+  let ticket = 0;
+  return async (...args) => {
+    const mine = ++ticket;
+    const children = await build(...args);
+    if (mine !== ticket) return;
+    const holder = document.createDocumentFragment();
+    append(holder, [children]);
+    el.replaceChildren(holder);
+  };
+}
+
 export function clear(el) {
   el.replaceChildren();
   return el;

@@ -1,7 +1,7 @@
 // The worker's task list ("dispatched to me, in my grids", overdue first) and the resident's
 // "my reports"; both kept current by live events and marked where something changed unseen.
 import { api, NetworkError, query } from "../api.js";
-import { clear, h } from "../dom.js";
+import { clear, h, latestFill } from "../dom.js";
 import { formatDateTime, t } from "../i18n.js";
 import { isUnseen, liveBus } from "../live.js";
 import { outboxBus, outboxItems } from "../outbox.js";
@@ -56,15 +56,12 @@ export async function render(root, { route, user, navigate }) {
     note.textContent = offlineSince ? t("list.offline_copy", { when: formatDateTime(offlineSince) }) : "";
   }
 
-  async function drawPending() {
-    clear(pending);
-    for (const item of await outboxItems()) {
-      pending.append(h("li", { class: `case pending ${item.status}`, dataset: { clientId: item.client_id, title: item.body.title }, onclick: () => navigate("outbox") },
+  const drawPending = latestFill(pending, async () =>
+    (await outboxItems()).map((item) =>
+      h("li", { class: `case pending ${item.status}`, dataset: { clientId: item.client_id, title: item.body.title }, onclick: () => navigate("outbox") },
         h("div", { class: "case-top" },
           h("span", { class: `chip ${item.status}`, text: t(`outbox.status_${item.status}`) })),
-        h("div", { class: "case-title", text: item.body.title })));
-    }
-  }
+        h("div", { class: "case-title", text: item.body.title }))));
 
   async function load() {
     const params = worker

@@ -1,5 +1,5 @@
 // What waits to be sent and what the server refused, with retry and discard.
-import { clear, h } from "../dom.js";
+import { h, latestFill } from "../dom.js";
 import { formatDateTime, t } from "../i18n.js";
 import { discard, flushOutbox, outboxBus, outboxItems, retry } from "../outbox.js";
 
@@ -10,13 +10,12 @@ export async function render(root) {
       h("button", { type: "button", class: "small", text: t("outbox.send_now"), onclick: () => flushOutbox() })),
     h("p", { class: "hint", text: t("outbox.explain") }), list));
 
-  async function draw() {
+  const draw = latestFill(list, async () => {
     const items = await outboxItems();
-    clear(list);
-    if (!items.length) list.append(h("li", { class: "empty", text: t("outbox.empty") }));
-    for (const item of items) {
+    if (!items.length) return [h("li", { class: "empty", text: t("outbox.empty") })];
+    return items.map((item) => {
       const sentPhotos = item.photos.filter((p) => p.uploaded).length;
-      list.append(h("li", { class: `case outbox-item ${item.status}`, dataset: { clientId: item.client_id, status: item.status, title: item.body.title } },
+      return h("li", { class: `case outbox-item ${item.status}`, dataset: { clientId: item.client_id, status: item.status, title: item.body.title } },
         h("div", { class: "case-top" },
           h("span", { class: `chip ${item.status}`, text: t(`outbox.status_${item.status}`) }),
           item.number ? h("span", { class: "number", text: item.number } ) : null),
@@ -32,9 +31,9 @@ export async function render(root) {
             ? h("button", { type: "button", class: "small danger", text: t("outbox.discard"), onclick: () => {
               if (confirm(t("outbox.discard_confirm"))) discard(item.client_id);
             } })
-            : null)));
-    }
-  }
+            : null));
+    });
+  });
   outboxBus.addEventListener("change", draw);
   await draw();
   return () => outboxBus.removeEventListener("change", draw);
