@@ -68,3 +68,39 @@ def test_a_report_whose_first_upload_is_cut_off_is_delivered_once(new_context, s
     _outbox_item(page, title).wait_for(state="detached", timeout=15_000)
     [incident] = server.incidents_titled(title)
     assert len(incident["photos"]) == 1
+
+
+def test_a_cached_task_opens_offline_read_only_with_a_way_back(new_context):
+    context = new_context()
+    page = context.new_page()
+    sign_in(page, "worker")
+    page.wait_for_selector("#case-list li.case")
+    wait_for_service_worker(page)
+    first = page.locator("#case-list li.case").first
+    title = first.get_attribute("data-title")
+
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#case-list li.case")
+    page.locator(f'#case-list li.case[data-title="{title}"]').first.click()
+
+    page.wait_for_selector("article.incident .offline-copy")
+    assert page.locator("article.incident h1").inner_text() == title
+    assert page.locator("#case-actions").count() == 0
+    page.click("article.incident button.back")
+    page.wait_for_selector("#case-list li.case")
+
+
+def test_a_case_not_saved_on_the_phone_says_so_offline_with_a_way_back(new_context):
+    context = new_context()
+    page = context.new_page()
+    sign_in(page, "worker")
+    page.wait_for_selector("#case-list li.case")
+    wait_for_service_worker(page)
+
+    context.set_offline(True)
+    page.goto("/#/incident/999999")
+    page.wait_for_selector("article.incident .form-error")
+    assert "没有保存在本机" in page.locator("article.incident .form-error").inner_text()
+    page.click("article.incident button.back")
+    page.wait_for_selector("#case-list")

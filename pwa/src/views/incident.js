@@ -1,12 +1,13 @@
 // A case: its facts, photos, timeline, and the buttons for exactly the actions the server
 // lists in `actions` for this caller now (the workflow table lives on the server).
-import { api, ApiError, photoObjectUrl } from "../api.js";
+import { api, ApiError, NetworkError, photoObjectUrl } from "../api.js";
 import { categoryName, gridByCode, gridName, loadGrids, subcategoryName } from "../data.js";
 import { clear, h, toast } from "../dom.js";
 import { formatDateTime, t } from "../i18n.js";
 import { liveBus } from "../live.js";
 import { compressPhoto } from "../photos.js";
 import { statusChip } from "./common.js";
+import { cachedCase } from "./list.js";
 
 // Which actions ask for more than a click.
 const NEEDS = {
@@ -39,11 +40,20 @@ function withOffset(localValue) {
 export async function renderIncident(container, id, { onChanged, back } = {}) {
   const urls = [];
   let incident;
+  // Without signal: the copy saved with the task list, read-only, until the server answers.
+  let savedAt = null;
+  const backButton = () => (back ? h("button", { type: "button", class: "link back", text: `‹ ${t("case.back")}`, onclick: back }) : null);
   try {
     incident = await api(`/incidents/${encodeURIComponent(id)}`);
   } catch (error) {
-    clear(container).append(h("p", { class: "form-error", text: error instanceof ApiError ? error.detail : t("net.unreachable") }));
-    return () => {};
+    const cached = error instanceof NetworkError ? await cachedCase(id) : null;
+    if (!cached) {
+      const message = error instanceof ApiError ? error.detail : error instanceof NetworkError ? t("case.not_cached") : t("net.unreachable");
+      clear(container).append(h("article", { class: "card incident" }, backButton(), h("p", { class: "form-error", text: message })));
+      return () => {};
+    }
+    incident = { ...cached.incident, timeline: [], actions: [] };
+    savedAt = cached.at;
   }
   await loadGrids();
 
@@ -69,7 +79,8 @@ export async function renderIncident(container, id, { onChanged, back } = {}) {
       photoObjectUrl(url).then((objectUrl) => { urls.push(objectUrl); img.src = objectUrl; }).catch(() => {});
     }
     container.append(h("article", { class: "card incident", dataset: { id: String(incident.id), status: incident.status } },
-      back ? h("button", { type: "button", class: "link back", text: `‹ ${t("case.back")}`, onclick: back }) : null,
+      backButton(),
+      savedAt ? h("p", { class: "hint offline-copy", text: t("case.offline_copy", { when: formatDateTime(savedAt) }) }) : null,
       h("div", { class: "case-top" }, statusChip(incident.status),
         incident.overdue ? h("span", { class: "chip overdue", text: t("case.overdue") }) : null,
         h("span", { class: "chip", text: t(`priority.${incident.priority}`) })),
@@ -77,8 +88,8 @@ export async function renderIncident(container, id, { onChanged, back } = {}) {
       incident.description ? h("p", { class: "description", text: incident.description }) : null,
       h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })])),
       incident.photos.length ? photos : null,
-      actionsPanel(),
-      h("h2", { text: t("case.timeline") }),
+      savedAt ? null : actionsPanel(),
+      savedAt ? null : h("h2", { text: t("case.timeline") }),
       h("ol", { class: "timeline" }, incident.timeline.map((entry) => h("li", {},
         h("div", { class: "when", text: formatDateTime(entry.at) }),
         h("div", { class: "what" },
@@ -182,8 +193,10 @@ export async function renderIncident(container, id, { onChanged, back } = {}) {
   };
 }
 
-export async function render(root, { params }) {
+export async function render(root, { params, navigate }) {
   const container = h("section", { class: "incident-page" });
   root.append(container);
-  return renderIncident(container, params[0], { back: () => history.back() });
+  // Opened from a link or after a reload there may be no page to go back to: then home.
+  const back = () => (history.length > 1 ? history.back() : navigate(""));
+  return renderIncident(container, params[0], { back });
 }

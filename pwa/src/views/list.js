@@ -8,6 +8,17 @@ import { outboxBus, outboxItems } from "../outbox.js";
 import { kvGet, kvSet } from "../store.js";
 import { emptyState, incidentCard, OPEN_STATUSES } from "./common.js";
 
+// A case as last saved with a list (the worker's tasks or the resident's reports), with when it
+// was saved: what the case screen can show without signal.
+export async function cachedCase(id) {
+  for (const route of ["tasks", "mine"]) {
+    const saved = await kvGet(`list:${route}`);
+    const found = saved?.items.find((i) => String(i.id) === String(id));
+    if (found) return { incident: found, at: saved.at };
+  }
+  return null;
+}
+
 // Overdue first, then what is mine to do, then the nearest deadline.
 function taskOrder(me) {
   const rank = (i) => (i.overdue ? 0 : i.assignee === me ? 1 : 2);
