@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from backend.core.admin import RecordAdmin, RecordInline
+
 from .models import HousingProject, ProgressPhoto, ProgressUpdate
 
 # The current figures and the records are written only through progress updates: editing them
@@ -13,15 +15,10 @@ FIGURES = (
 )
 
 
-class ProgressUpdateInline(admin.TabularInline):
+class ProgressUpdateInline(RecordInline):
     model = ProgressUpdate
-    extra = 0
-    can_delete = False
     fields = ("at", "author", *FIGURES, "note")
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(HousingProject)
@@ -45,17 +42,14 @@ class HousingProjectAdmin(admin.ModelAdmin):
     inlines = [ProgressUpdateInline]
 
 
+# Progress records are never overwritten, nor added here: `housing_progress_record` also moves the
+# project's figures with them.
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(RecordAdmin):
     list_display = ("project", "at", "progress_percent", "delivered_units", "risk_level")
     list_filter = ("risk_level", "funding_status")
-    raw_id_fields = ("project", "author")
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(ProgressPhoto)
-class ProgressPhotoAdmin(admin.ModelAdmin):
+class ProgressPhotoAdmin(RecordAdmin):
     list_display = ("update", "uploaded_at", "content_type")
-    raw_id_fields = ("update",)

@@ -1,6 +1,18 @@
+"""The incidents in the Django admin: to look at, and to correct a reporter's text.
+
+The workflow owns every other field of a case; the admin shows them read-only, so that a change
+always goes through the services and leaves its timeline entry, its event and its rollup move.
+"""
+
 from django.contrib import admin
+from django.http import HttpRequest
+
+from backend.accounts.models import Role
+from backend.core.admin import RecordAdmin, RecordInline
 
 from .models import Incident, Photo, Subcategory, TimelineEntry
+from .selectors import PETITIONER_PERMISSION, reporter_visible
+from .services.corrections import CORRECTABLE_FIELDS, incident_correct
 
 
 @admin.register(Subcategory)
@@ -9,14 +21,37 @@ class SubcategoryAdmin(admin.ModelAdmin):
     list_filter = ("category", "active")
 
 
-class TimelineInline(admin.TabularInline):
-    model = TimelineEntry
-    extra = 0
-    can_delete = False
-    readonly_fields = ("at", "actor", "action", "from_status", "to_status", "note")
+def _sees_reporter(request: HttpRequest, incident: Incident) -> bool:
+    # Whoever reaches the Django admin is an admin; petitioners stay hidden from those without
+    # the petition permission, as everywhere else.
+    return reporter_visible(
+        viewer_id=request.user.pk,
+        viewer_role=Role.ADMIN,
+        sees_petitioners=request.user.has_perm(PETITIONER_PERMISSION),
+        category=incident.category,
+        reporter_id=incident.reporter_id,
+    )
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
+
+class TimelineInline(RecordInline):
+    model = TimelineEntry
+    fields = ("at", "who", "action", "from_status", "to_status", "note")
+    readonly_fields = fields
+
+    def get_formset(self, request: HttpRequest, obj: Incident | None = None, **kwargs):
+        # The incident shown, for `who` to mask the petitioner's own entries.
+        self._incident, self._request = obj, request
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description="actor")
+    def who(self, entry: TimelineEntry) -> str:
+        if entry.actor_id is None:
+            return "–"
+        if entry.actor_id == self._incident.reporter_id and not _sees_reporter(
+            self._request, self._incident
+        ):
+            return "(reporter)"
+        return entry.actor.username
 
 
 @admin.register(Incident)
@@ -24,12 +59,45 @@ class IncidentAdmin(admin.ModelAdmin):
     list_display = ("number", "category", "title", "status", "priority", "grid", "due_at")
     list_filter = ("category", "status", "priority")
     search_fields = ("number", "title")
-    raw_id_fields = ("reporter", "assignee", "street", "grid")
-    readonly_fields = ("client_id", "client_fingerprint", "created_at", "updated_at")
     inlines = [TimelineInline]
+
+    def get_fields(self, request: HttpRequest, obj: Incident | None = None) -> list[str]:
+        others = [
+            field.name
+            for field in Incident._meta.concrete_fields
+            if field.editable and field.name not in CORRECTABLE_FIELDS
+        ]
+        if obj is not None and not _sees_reporter(request, obj):
+            others.remove("reporter")
+        return [*CORRECTABLE_FIELDS, *others]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Incident | None = None) -> list[str]:
+        return [name for name in self.get_fields(request, obj) if name not in CORRECTABLE_FIELDS]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Cases are filed through the API: numbered, placed, timed and announced.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Incident | None = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Incident, form, change: bool) -> None:
+        incident_correct(
+            user=request.user,
+            incident_id=obj.pk,
+            changes={name: form.cleaned_data[name] for name in form.changed_data},
+        )
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(RecordAdmin):
     list_display = ("incident", "uploaded_by", "uploaded_at", "content_type", "width", "height")
-    raw_id_fields = ("incident", "uploaded_by")
+
+
+@admin.register(TimelineEntry)
+class TimelineEntryAdmin(RecordAdmin):
+    list_display = ("incident", "at", "action", "from_status", "to_status")
+    list_filter = ("action",)
+    search_fields = ("incident__number",)
+    # The actor is left out: an entry may be a petitioner's, who stays hidden here too.
+    fields = ("incident", "at", "action", "from_status", "to_status", "note")
