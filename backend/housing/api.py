@@ -72,7 +72,11 @@ def housing_project_create(request: HttpRequest, project: HousingProjectIn):
 )
 def housing_project_list(request: HttpRequest, query: Query[ProjectListQuery]):
     projects = selectors.housing_projects_list(
-        user=request.auth, street=query.street, risk_level=query.risk_level
+        user=request.auth,
+        street=query.street,
+        risk_level=query.risk_level,
+        followed=query.followed,
+        order=query.order,
     )
     return [project_out(project) for project in projects]
 
@@ -87,17 +91,18 @@ def housing_project_detail(request: HttpRequest, project_id: str):
 
 @router.post(
     "/housing-projects/{project_id}/updates",
-    response={201: ProgressUpdateOut, **BODY_ERRORS},
+    response={200: ProgressUpdateOut, 201: ProgressUpdateOut, **BODY_ERRORS},
     description="A new progress record (supervisors, admins, the responsible officer); "
-    "it becomes the project's current figures.",
+    "it becomes the project's current figures. A repeated client_id answers 200 with the "
+    "first record.",
 )
 def housing_progress_record(request: HttpRequest, project_id: str, update: ProgressUpdateIn):
-    recorded = services.housing_progress_record(
+    recorded, created = services.housing_progress_record(
         user=request.auth,
         project_id=_id(project_id, "housing project"),
         report=services.ProgressReport(**update.model_dump()),
     )
-    return Status(201, progress_update_out(recorded))
+    return Status(201 if created else 200, progress_update_out(recorded))
 
 
 @router.post(

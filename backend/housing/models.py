@@ -67,9 +67,19 @@ class ProgressUpdate(models.Model):
     funding_status = models.CharField(max_length=16, choices=FundingStatus.choices)
     risk_level = models.CharField(max_length=8, choices=RiskLevel.choices)
     note = models.TextField(blank=True)
+    # Set by the phone's outbox, which may send one record several times over a bad connection;
+    # null for records entered without one (the admin, the demo, older clients).
+    client_id = models.UUIDField(null=True, blank=True)
+    # A digest of the submitted body: a retry with the same client_id must carry the same one.
+    client_fingerprint = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "client_id"], name="one_progress_update_per_client_id"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} {self.at:%Y-%m-%d}: {self.progress_percent}%"

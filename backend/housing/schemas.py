@@ -3,12 +3,13 @@
 Everyone signed in sees a project's basic fields: id, name, developer, lon, lat, footprint,
 street, grid, total_units, planned_delivery, created_at. The figures (delivered_units,
 revised_delivery, progress_percent, funding_status, risk_level, responsible_officer, open_cases,
-last_update_at, days_late, and the detail's history) are null for those who do not follow the
-project (residents, staff outside it); `figures_visible` says which case applies.
+last_update_at, days_late, at_risk, and the detail's history and cases) are null for those who
+do not follow the project (residents, staff outside it); `figures_visible` says which applies.
 """
 
 import json
 import math
+import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
@@ -18,10 +19,12 @@ from ninja import Schema
 from pydantic import BeforeValidator, Field, field_validator
 from shapely.errors import GEOSException
 
+from backend.incidents.models import Incident
 from backend.incidents.schemas import Latitude, Longitude
+from backend.incidents.selectors import is_overdue
 
 from .models import HousingProject, ProgressPhoto, ProgressUpdate
-from .selectors import HousingSummary, days_late
+from .selectors import HousingSummary, days_late, is_at_risk
 
 RiskLevelName = Literal["low", "medium", "high"]
 FundingStatusName = Literal["secured", "special_loan", "shortfall", "frozen"]
@@ -130,6 +133,11 @@ class ProgressUpdateIn(Schema):
     funding_status: FundingStatusName | None = None
     risk_level: RiskLevelName | None = None
     note: str = Field(default="", max_length=5000)
+    client_id: uuid.UUID | None = Field(
+        default=None,
+        description="Sending the same client_id again returns the first record (200), "
+        "never a second one; with a different body it is 422",
+    )
 
     @field_validator("note")
     @classmethod
@@ -146,6 +154,12 @@ class ProjectListQuery(Schema):
     street: str | None = Field(default=None, pattern=r"^\d{9}$")
     risk_level: RiskLevelName | None = Field(
         default=None, description="Matches only projects whose figures the caller sees"
+    )
+    followed: bool = Field(default=False, description="Only projects whose figures the caller sees")
+    order: Literal["name", "risk"] = Field(
+        default="name",
+        description="risk: projects whose figures the caller sees first, at risk before the "
+        "rest, then by risk level (high first), days late (most first) and name",
     )
 
 
@@ -186,10 +200,24 @@ class HousingProjectOut(Schema):
     days_late: int | None = Field(
         description="Days past the revised (else planned) delivery date; 0 once all delivered"
     )
+    at_risk: bool | None = Field(description="Risk level high, or days late > 0")
+
+
+class LinkedCaseOut(Schema):
+    id: int
+    number: str
+    title: str
+    status: str
+    overdue: bool
+    created_at: datetime
 
 
 class HousingProjectDetailOut(HousingProjectOut):
     history: list[ProgressUpdateOut] | None = Field(description="Progress records, oldest first")
+    cases: list[LinkedCaseOut] | None = Field(
+        description="Cases linked to it that the caller may see, newest first"
+    )
+    may_record_progress: bool = Field(description="The caller may add a progress record")
 
 
 class ProgressPhotoOut(Schema):
@@ -247,6 +275,7 @@ def progress_update_out(update: ProgressUpdate) -> dict:
 
 def project_out(project: HousingProject, *, today: date | None = None) -> dict:
     """The project as its viewer may see it (`figures_visible`, annotated by the selectors)."""
+    today = today or timezone.localdate()
     shown = project.figures_visible
     basic = {
         "id": project.pk,
@@ -272,16 +301,31 @@ def project_out(project: HousingProject, *, today: date | None = None) -> dict:
         "responsible_officer": officer.username if officer else None,
         "open_cases": project.open_cases,
         "last_update_at": _local(project.last_update_at),
-        "days_late": days_late(project, today=today or timezone.localdate()),
+        "days_late": days_late(project, today=today),
+        "at_risk": is_at_risk(project, today=today),
     }
     return {**basic, **{name: value if shown else None for name, value in figures.items()}}
 
 
 def project_detail_out(project: HousingProject) -> dict:
     history = getattr(project, "history", None)
+    cases = getattr(project, "cases", None)
     return {
         **project_out(project),
         "history": [progress_update_out(u) for u in history] if history is not None else None,
+        "cases": [linked_case_out(case) for case in cases] if cases is not None else None,
+        "may_record_progress": project.may_record_progress,
+    }
+
+
+def linked_case_out(incident: Incident) -> dict:
+    return {
+        "id": incident.pk,
+        "number": incident.number,
+        "title": incident.title,
+        "status": incident.status,
+        "overdue": is_overdue(incident),
+        "created_at": _local(incident.created_at),
     }
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from backend.accounts.models import Role, User
 from backend.core.errors import Forbidden, NotFound
 from backend.incidents.models import FINAL_STATUSES, CategoryCode, Incident
+from backend.incidents.selectors import incidents_visible_to
 
 from .models import FundingStatus, HousingProject, ProgressPhoto, ProgressUpdate, RiskLevel
 
@@ -64,6 +65,26 @@ def days_late(project: HousingProject, *, today: date) -> int:
     return max(0, (today - due).days)
 
 
+def is_at_risk(project: HousingProject, *, today: date) -> bool:
+    """At risk: risk level high, or late (days late > 0)."""
+    return project.risk_level == RiskLevel.HIGH or days_late(project, today=today) > 0
+
+
+RISK_RANK = {RiskLevel.HIGH: 0, RiskLevel.MEDIUM: 1, RiskLevel.LOW: 2}
+
+
+def _risk_order(project: HousingProject, today: date) -> tuple:
+    # Only the figures the caller sees may move a project up: residents get the name order.
+    if not project.figures_visible:
+        return (1, 1, 0, 0)
+    return (
+        0,
+        0 if is_at_risk(project, today=today) else 1,
+        RISK_RANK[project.risk_level],
+        -days_late(project, today=today),
+    )
+
+
 def _annotated(projects: QuerySet[HousingProject], user: User) -> QuerySet[HousingProject]:
     # Subqueries, not joins: counting cases over a join with the updates would multiply them.
     open_cases = (
@@ -84,16 +105,33 @@ def _annotated(projects: QuerySet[HousingProject], user: User) -> QuerySet[Housi
 
 
 def housing_projects_list(
-    *, user: User, street: str | None = None, risk_level: str | None = None
+    *,
+    user: User,
+    street: str | None = None,
+    risk_level: str | None = None,
+    followed: bool = False,
+    order: str = "name",
+    today: date | None = None,
 ) -> list[HousingProject]:
     """Every project, by name; `risk_level` matches only projects whose figures the caller sees
-    (so the filter cannot tell a resident what the figures would not)."""
+    (so the filter cannot tell a resident what the figures would not), and so does `followed`.
+
+    `order="risk"`: the projects whose figures the caller sees first, at risk before the rest,
+    then high risk before medium and low, the latest first, then by name.
+    """
     projects = _annotated(HousingProject.objects.all(), user)
     if street:
         projects = projects.filter(street__code=street)
     if risk_level:
         projects = projects.filter(figures_visible=True, risk_level=risk_level)
-    return list(projects.order_by("name", "id"))
+    if followed:
+        projects = projects.filter(figures_visible=True)
+    found = list(projects.order_by("name", "id"))
+    if order == "risk":
+        today = today or timezone.localdate()
+        # Stable: equal keys keep the name order.
+        found.sort(key=lambda project: _risk_order(project, today))
+    return found
 
 
 def housing_project_get(*, user: User, project_id: int) -> HousingProject:
@@ -101,9 +139,14 @@ def housing_project_get(*, user: User, project_id: int) -> HousingProject:
     found = _annotated(HousingProject.objects.filter(pk=project_id), user).first()
     if found is None:
         raise NotFound("No such housing project.")
+    found.may_record_progress = may_record_progress(user, found)
     if found.figures_visible:
         found.history = list(
             found.updates.select_related("author").prefetch_related("photos").order_by("at", "id")
+        )
+        # The buyers' complaints about it, as far as the caller may see cases at all.
+        found.cases = list(
+            incidents_visible_to(user).filter(housing_project=found).order_by("-created_at", "-id")
         )
     return found
 
@@ -150,7 +193,7 @@ def housing_zone_summary(*, user: User, today: date | None = None) -> HousingSum
         units_delivered_of_planned=sum(p.delivered_units for p in due),
         by_risk_level=by_risk,
         by_funding_status=by_funding,
-        at_risk=[p for p in projects if p.risk_level == RiskLevel.HIGH or p.days_late > 0],
+        at_risk=[p for p in projects if is_at_risk(p, today=today)],
         with_open_cases=[p for p in projects if p.open_cases > 0],
     )
 

@@ -4,12 +4,14 @@ Progress is a series of records, never overwritten; the project's current figure
 of its latest record, refreshed in the same transaction that adds one.
 """
 
+import hashlib
+import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from backend.accounts.models import Role, User
@@ -47,6 +49,13 @@ class ProgressReport:
     funding_status: str | None = None
     risk_level: str | None = None
     note: str = ""
+    # The phone outbox's key for this record: a retry with it returns the first record.
+    client_id: uuid.UUID | None = None
+
+    def fingerprint(self, project_id: int) -> str:
+        body = {**asdict(self), "project_id": project_id}
+        canonical = json.dumps(body, sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -93,36 +102,70 @@ def _officer(username: str | None) -> User | None:
 @transaction.atomic
 def housing_progress_record(
     *, user: User, project_id: int, report: ProgressReport, at: datetime | None = None
-) -> ProgressUpdate:
-    """Add a progress record and make it the project's current figures.
+) -> tuple[ProgressUpdate, bool]:
+    """Add a progress record and make it the project's current figures; returns the record
+    and whether it is new.
 
-    `at` is for loading history (the demo); records keep their order by `at`, and the current
-    figures follow the latest of them, whatever order they were entered in.
+    A retry with the same client_id returns the first record and changes nothing; the same
+    client_id with a different body is refused. `at` is for loading history (the demo);
+    records keep their order by `at`, and the current figures follow the latest of them,
+    whatever order they were entered in.
     """
     # The row lock serialises two officers reporting at once: each refresh sees the other.
+    # It also serialises two retries of one record, so the second finds the first below.
     project = HousingProject.objects.select_for_update().filter(pk=project_id).first()
     if project is None:
         raise NotFound("No such housing project.")
     if not may_record_progress(user, project):
         raise Forbidden("Only its supervisors and responsible officer report a project's progress.")
+    fingerprint = report.fingerprint(project.pk) if report.client_id else ""
+    existing = _existing_update(user, report.client_id, fingerprint)
+    if existing is not None:
+        return existing, False
     if report.delivered_units > project.total_units:
         raise Invalid(
             f"Delivered units cannot exceed the project's {project.total_units} units.",
             field="delivered_units",
         )
-    update = ProgressUpdate.objects.create(
-        project=project,
-        at=at or timezone.now(),
-        author=user,
-        progress_percent=report.progress_percent,
-        delivered_units=report.delivered_units,
-        revised_delivery=report.revised_delivery or project.revised_delivery,
-        funding_status=report.funding_status or project.funding_status,
-        risk_level=report.risk_level or project.risk_level,
-        note=report.note,
-    )
+    try:
+        # A savepoint: a retry racing through another project's lock loses on the unique
+        # constraint, and the transaction must survive that to read the winner's row.
+        with transaction.atomic():
+            update = ProgressUpdate.objects.create(
+                project=project,
+                at=at or timezone.now(),
+                author=user,
+                progress_percent=report.progress_percent,
+                delivered_units=report.delivered_units,
+                revised_delivery=report.revised_delivery or project.revised_delivery,
+                funding_status=report.funding_status or project.funding_status,
+                risk_level=report.risk_level or project.risk_level,
+                note=report.note,
+                client_id=report.client_id,
+                client_fingerprint=fingerprint,
+            )
+    except IntegrityError:
+        existing = _existing_update(user, report.client_id, fingerprint)
+        if existing is None:
+            raise
+        return existing, False
     _figures_refresh(project)
-    return update
+    return update, True
+
+
+def _existing_update(
+    user: User, client_id: uuid.UUID | None, fingerprint: str
+) -> ProgressUpdate | None:
+    if client_id is None:
+        return None
+    found = ProgressUpdate.objects.filter(author=user, client_id=client_id).first()
+    if found is not None and found.client_fingerprint != fingerprint:
+        raise Invalid(
+            "This client_id was already used for a different progress update.",
+            field="client_id",
+            code="client_id_reused",
+        )
+    return found
 
 
 def _figures_refresh(project: HousingProject) -> None:

@@ -16,6 +16,7 @@ FIGURES = {
     "open_cases",
     "last_update_at",
     "days_late",
+    "at_risk",
 }
 SQUARE = {
     "type": "Polygon",
@@ -71,7 +72,7 @@ def test_residents_list_every_project_with_basic_fields_only(as_supervisor, as_r
         120,
     )
     detail = as_resident.get(f"/housing-projects/{created['id']}").json()
-    assert detail["history"] is None
+    assert (detail["history"], detail["cases"]) == (None, None)
     assert all(detail[name] is None for name in FIGURES)
 
 
