@@ -31,7 +31,14 @@ def token(request: HttpRequest, credentials: CredentialsIn):
 
 @router.post(
     "/register",
-    response={201: TokenOut, 400: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={
+        201: TokenOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
 )
 def register(request: HttpRequest, registration: RegistrationIn):
     issued = services.user_register(

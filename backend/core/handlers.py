@@ -2,7 +2,7 @@
 
 import logging
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -30,21 +30,25 @@ def error_response(
     return response
 
 
+def gridgov_error_body(exc: GridgovError) -> dict:
+    body: dict = {"detail": exc.detail, "code": exc.code}
+    if isinstance(exc, Invalid):
+        body["errors"] = [{"field": exc.field, "message": exc.detail}]
+    return body
+
+
+def gridgov_error_json(exc: GridgovError) -> JsonResponse:
+    """The error shape for middleware, which answers before Ninja is reached."""
+    return JsonResponse(gridgov_error_body(exc), status=exc.status, headers=exc.headers)
+
+
 def register_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(GridgovError)
     def on_gridgov_error(request: HttpRequest, exc: GridgovError) -> HttpResponse:
-        errors = None
-        if isinstance(exc, Invalid):
-            errors = [{"field": exc.field, "message": exc.detail}]
-        return error_response(
-            api,
-            request,
-            status=exc.status,
-            detail=exc.detail,
-            code=exc.code,
-            errors=errors,
-            headers=exc.headers,
-        )
+        response = api.create_response(request, gridgov_error_body(exc), status=exc.status)
+        for name, value in exc.headers.items():
+            response[name] = value
+        return response
 
     @api.exception_handler(ValidationError)
     def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:

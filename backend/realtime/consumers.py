@@ -27,6 +27,7 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.incidents.selectors import reporter_visible
 
+from .middleware import socket_token
 from .models import Event
 from .scope import SocketScope, events_in_scope, scope_groups, socket_scope, token_socket
 from .services import latest_seq
@@ -51,7 +52,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         # Accept first: a close code (4401) can only be sent on an accepted socket.
         await self.accept()
         params = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
-        self.token = (params.get("token") or [None])[0]
+        self.token = socket_token(self.scope)
         # Live events and the watcher's catch-up both send; one at a time keeps `seq` order.
         self.sending = asyncio.Lock()
         # One trip to the database thread for who the socket is, what it may hear and the
@@ -139,7 +140,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     def _credentials(self) -> tuple[SocketScope | None, int, int | None]:
         """What the socket's user may hear, or None and a close code; with the latest seq
         when it comes along (token sockets read it in the same query)."""
-        if self.token:
+        if self.token is not None:
             opened = token_socket(self.token)
             if opened is None:
                 return None, CLOSE_UNAUTHENTICATED, None

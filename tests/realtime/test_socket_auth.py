@@ -76,6 +76,26 @@ async def test_cookie_socket_from_another_origin_is_refused(worker):
         assert await closed_with(communicator) == 4403
 
 
+async def test_socket_with_a_forged_authorization_header_is_closed_despite_its_cookie(worker):
+    cookie = await sync_to_async(session_cookie)(worker)
+    headers = [
+        (b"cookie", f"sessionid={cookie}".encode()),
+        (b"origin", b"http://testserver"),
+        (b"host", b"testserver"),
+        (b"authorization", b"Bearer forged"),
+    ]
+
+    async with socket(headers=headers) as communicator:
+        assert await closed_with(communicator) == 4401
+
+
+async def test_socket_with_a_token_in_its_authorization_header_says_hello(worker):
+    token = await atoken_for(worker)
+
+    async with socket(headers=[(b"authorization", f"Bearer {token}".encode())]) as communicator:
+        assert (await communicator.receive_json_from())["type"] == "hello"
+
+
 async def test_socket_is_closed_when_its_token_is_revoked(worker, settings):
     settings.GRIDGOV_WS_RECHECK_SECONDS = 0.2
     token = await atoken_for(worker)
