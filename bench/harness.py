@@ -6,10 +6,16 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parent.parent
+PACE_NOTE = (
+    "pace: ms for a 2M-step Python loop just before/after each measurement (lower is faster)"
+)
+Result = TypeVar("Result")
 
 
 def progress(message: str) -> None:
@@ -84,3 +90,15 @@ def machine_pace_ms() -> float:
             total += n
         best = min(best, time.perf_counter() - started)
     return best * 1000
+
+
+def paced(run: Callable[[], Result]) -> tuple[Result, str]:
+    """`run()`'s result and the machine pace just before and just after it ("84/91"): a figure
+    is only comparable with others taken at a similar pace, and the pace drifts within minutes."""
+    before = machine_pace_ms()
+    result = run()
+    return result, f"{before:.0f}/{machine_pace_ms():.0f}"
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "MISSED"

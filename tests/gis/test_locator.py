@@ -96,3 +96,37 @@ def test_length_codes_and_bounds_describe_the_grids():
 def test_mismatched_codes_and_polygons_are_rejected():
     with pytest.raises(ValueError):
         GridLocator(["21040400101001"], [])
+
+
+def test_a_far_off_grid_does_not_change_the_vectorised_answers():
+    # One grid far away stretches the extent until all the others share a bucket: the batch
+    # then takes another road, which must give the same answers, ties included.
+    cells = voronoi_cut(shapely.box(0, 0, 1, 1), 200, seed=11)
+    cells.append(shapely.box(1000, 1000, 1001, 1001))
+    codes = [f"21040400{i % 9 + 1}{i:05d}" for i in range(len(cells))]
+    locator = GridLocator(codes, cells)
+    rng = np.random.default_rng(6)
+    vertices = shapely.get_coordinates(cells)
+    lons = np.r_[rng.uniform(-0.1, 1.1, 2000), vertices[:, 0], 1000.5, np.nan]
+    lats = np.r_[rng.uniform(-0.1, 1.1, 2000), vertices[:, 1], 1000.5, 0.5]
+    single = [locator.locate(x, y) for x, y in zip(lons, lats, strict=True)]
+    assert locator.locate_many(lons, lats).tolist() == single
+    assert single[-2] == codes[-1] and single[-1] is None
+
+
+def test_a_batch_larger_than_one_chunk_is_answered_whole():
+    # Past a quarter of a million points the batch is looked up in chunks.
+    lons = np.tile([0.5, 1.5, 0.5, 1.5, 5.0], 60_000)
+    lats = np.tile([0.5, 0.5, 1.5, 1.5, 0.5], 60_000)
+    result = block_locator().locate_many(lons, lats)
+    expected = ["21040400101001", "21040400101002", "21040400101003", "21040400101004", None]
+    assert result.tolist() == expected * 60_000
+
+
+def test_an_empty_polygon_is_never_the_answer():
+    locator = GridLocator(["21040400101000", *SQUARES], [shapely.Polygon(), *SQUARES.values()])
+    assert locator.locate(0.5, 0.5) == "21040400101001"
+    assert locator.locate_many(np.array([0.5, 9.0]), np.array([0.5, 9.0])).tolist() == [
+        "21040400101001",
+        None,
+    ]
