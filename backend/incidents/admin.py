@@ -45,6 +45,8 @@ class TimelineInline(RecordInline):
 
     @admin.display(description="actor")
     def who(self, entry: TimelineEntry) -> str:
+        if entry.system:
+            return "(system)"
         if entry.actor_id is None:
             return "–"
         if entry.actor_id == self._incident.reporter_id and not _sees_reporter(
@@ -100,4 +102,4 @@ class TimelineEntryAdmin(RecordAdmin):
     list_filter = ("action",)
     search_fields = ("incident__number",)
     # The actor is left out: an entry may be a petitioner's, who stays hidden here too.
-    fields = ("incident", "at", "action", "from_status", "to_status", "note")
+    fields = ("incident", "at", "system", "action", "from_status", "to_status", "note")

@@ -184,6 +184,9 @@ class TimelineEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     action = models.CharField(max_length=24)
+    # Taken by the system (an escalation), not by a person: `actor` is null then. Stored, not
+    # read off a null actor, which also means a deleted user or a masked reporter.
+    system = models.BooleanField(default=False)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
     note = models.TextField(blank=True)

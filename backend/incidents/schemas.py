@@ -140,6 +140,7 @@ class ReporterOut(Schema):
 class TimelineOut(Schema):
     at: datetime
     actor: str | None
+    system: bool = Field(description="Taken by the system (an escalation); its actor is null")
     action: str
     from_status: str | None
     to_status: str | None
@@ -257,6 +258,7 @@ def _entry_out(entry: TimelineEntry, incident: Incident, hide_reporter: bool) ->
     return {
         "at": _local(entry.at),
         "actor": None if masked or entry.actor is None else entry.actor.username,
+        "system": entry.system,
         "action": entry.action,
         "from_status": entry.from_status or None,
         "to_status": entry.to_status or None,

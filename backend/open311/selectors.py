@@ -117,11 +117,12 @@ def services_changeset() -> datetime:
 def requests_public() -> QuerySet[Incident]:
     """Every request the public may see, with what its Open311 form needs."""
     # The official explanation of the current state: staff notes on moves, not comments
-    # (a conversation that may carry personal details) nor the reporter's own words.
+    # (a conversation that may carry personal details) nor the reporter's own words, nor an
+    # admin's correction (whose note names the fields corrected).
     status_note = (
         TimelineEntry.objects.filter(incident=OuterRef("pk"))
         .exclude(note="")
-        .exclude(action="comment")
+        .exclude(action__in=("comment", "correct"))
         .exclude(actor=OuterRef("reporter"))
         .order_by("-at", "-id")
         .values("note")[:1]

@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -64,6 +64,21 @@ def _ensure_built() -> None:
 @dataclass
 class Server:
     base: str
+    # The server's environment: its own data directory and database.
+    env: dict = field(default_factory=dict)
+
+    def command(self, *args: str) -> str:
+        """A management command run against the server's database, e.g. `escalate`."""
+        done = subprocess.run(
+            [sys.executable, "-m", "backend.cli", *args],
+            cwd=REPO,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        return done.stdout
 
     def call(self, method: str, path: str, body: dict | None = None, token: str | None = None):
         """One API call: (status, parsed JSON)."""
@@ -151,7 +166,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
                 break
             except OSError:
                 time.sleep(0.1)
-        yield Server(base)
+        yield Server(base, env)
     finally:
         process.terminate()
         process.wait(timeout=10)

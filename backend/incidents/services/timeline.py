@@ -15,10 +15,14 @@ def timeline_record(
     note: str = "",
     at: datetime,
 ) -> TimelineEntry:
-    """Append one entry; the timeline is the case's record and is never edited."""
+    """Append one entry; the timeline is the case's record and is never edited.
+
+    `actor` is None for the system's own actions (escalation) and only for them.
+    """
     return TimelineEntry.objects.create(
         incident=incident,
         actor=actor,
+        system=actor is None,
         action=action,
         from_status=from_status,
         to_status=to_status,

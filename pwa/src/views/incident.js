@@ -37,6 +37,13 @@ function withOffset(localValue) {
   return `${localValue}:00${sign}${pad(offset / 60)}:${pad(offset % 60)}`;
 }
 
+// Who took a timeline step: the system (an escalation), a named person, or else the reporter,
+// whose name the server leaves out for those who may not see it.
+function entryActor(entry) {
+  if (entry.system) return t("case.system");
+  return entry.actor || t("case.reporter_hidden");
+}
+
 export async function renderIncident(container, id, { onChanged, back } = {}) {
   const urls = [];
   let incident;
@@ -95,7 +102,7 @@ export async function renderIncident(container, id, { onChanged, back } = {}) {
         h("div", { class: "what" },
           h("strong", { text: t(`action.${entry.action}`) }),
           entry.to_status && entry.to_status !== entry.from_status ? h("span", { text: ` → ${t(`status.${entry.to_status}`)}` }) : null,
-          h("span", { class: "who", text: ` · ${entry.actor || t("case.reporter_hidden")}` })),
+          h("span", { class: "who", text: ` · ${entryActor(entry)}` })),
         entry.note ? h("div", { class: "note", text: entry.note }) : null))),
     ));
   }
