@@ -1,7 +1,7 @@
 // The app shell: boot, hash routes per role, the top bar, tabs with badges, and the service
 // worker's update flow.
 import { whenUnauthorized } from "./api.js";
-import { loadCategories, loadGrids } from "./data.js";
+import { loadCategories, loadGrids, loadStreets } from "./data.js";
 import { clear, h, latestFill, toast } from "./dom.js";
 import { initI18n, LANGUAGES, language, setLanguage, t } from "./i18n.js";
 import { liveBus, markSeen, startLive, stopLive, unseenCount } from "./live.js";
@@ -138,7 +138,8 @@ async function onSignOutClick() {
 // Called once signed in (or restored): reference data, the socket, the outbox.
 export async function afterSignIn() {
   const user = currentUser();
-  await Promise.all([loadCategories(), loadGrids({ refresh: true })]);
+  // Streets too, so the report form can name the street of a point without signal later.
+  await Promise.all([loadCategories(), loadGrids({ refresh: true }), loadStreets()]);
   startLive({ isWatching: () => ROUTES[currentRoute]?.live });
   flushOutbox();
   navigate(HOME[user.role] || "outbox");
@@ -206,6 +207,7 @@ async function boot() {
   const user = await restoreSession();
   if (user) {
     loadCategories();
+    loadStreets();
     await loadGrids();
     startLive({ isWatching: () => ROUTES[currentRoute]?.live });
     flushOutbox();

@@ -3,9 +3,11 @@
 // the camera, shrunk on the phone. Every keystroke is kept as a draft in IndexedDB, and a
 // submitted report goes to the outbox first, so nothing typed is lost offline or on reload.
 import { boundsOf, createMap, L } from "../map.js";
-import { getCategories, loadGrids } from "../data.js";
+import { getCategories, loadGrids, loadStreets } from "../data.js";
 import { clear, h, toast } from "../dom.js";
+import { api, NetworkError, query } from "../api.js";
 import { formatNumber, language, t } from "../i18n.js";
+import { locateOffline } from "../locate.js";
 import { enqueue } from "../outbox.js";
 import { compressPhoto } from "../photos.js";
 import { kvGet, kvSet, kvDel } from "../store.js";
@@ -18,6 +20,9 @@ function newDraft() {
     description: "", address: "", lon: null, lat: null, accuracy_m: null, adjusted: false, photos: [],
   };
 }
+
+// The point as it is sent (6 decimals, about 0.1 m): the server places the case by this one.
+const sentPoint = (draft) => ({ lon: Number(draft.lon.toFixed(6)), lat: Number(draft.lat.toFixed(6)) });
 
 const label = (item) => (language() === "en" ? item.name_en : item.name);
 
@@ -83,6 +88,7 @@ export async function render(root, { user, navigate }) {
   // Position
   const mapEl = h("div", { class: "pick-map", id: "report-map" });
   const positionText = h("p", { class: "position", id: "position-text" });
+  const placeText = h("p", { class: "place", id: "place-text", "aria-live": "polite" });
   const locateButton = h("button", { type: "button", class: "small", text: t("report.locate") });
   let map = null;
   let pin = null;
@@ -98,6 +104,33 @@ export async function render(root, { user, navigate }) {
       ? t("report.adjusted")
       : draft.accuracy_m !== null ? t("report.accuracy", { m: formatNumber(Math.round(draft.accuracy_m)) }) : "";
     positionText.textContent = `${coords} ${accuracy}`;
+    showPlace();
+  }
+  // Grid and street under the pin: the server's `locate` with signal, the cached outlines
+  // without; a later pin move overtakes an answer still on its way.
+  let placeTicket = 0;
+  let boundaries = null;
+  async function showPlace() {
+    const ticket = ++placeTicket;
+    if (draft.lat === null) {
+      placeText.textContent = "";
+      return;
+    }
+    const { lon, lat } = sentPoint(draft);
+    let found;
+    try {
+      found = await api(`/locate${query({ lon, lat })}`);
+    } catch (error) {
+      if (!(error instanceof NetworkError)) return;
+      boundaries ||= await Promise.all([loadGrids(), loadStreets()]);
+      found = locateOffline(boundaries[0], boundaries[1], lon, lat);
+    }
+    if (ticket !== placeTicket) return;
+    placeText.classList.toggle("warn", !found.grid);
+    placeText.dataset.grid = found.grid?.code || "";
+    placeText.textContent = found.grid
+      ? t("report.place", { grid: found.grid.name, street: found.street?.name || "" })
+      : found.street ? t("report.place_street_only", { street: found.street.name }) : t("report.place_outside");
   }
   function placePin(recentre) {
     if (!map || draft.lat === null) return;
@@ -119,7 +152,8 @@ export async function render(root, { user, navigate }) {
     circle = !draft.adjusted && draft.accuracy_m ? L.circle(latlng, { radius: draft.accuracy_m, weight: 1, interactive: false }).addTo(map) : null;
     if (recentre) map.setView(latlng, Math.max(map.getZoom(), 16));
   }
-  function locate() {
+  // On opening a fix up to 30 s old will do; "重新定位" asks for a fresh one (the user moved).
+  function locate({ fresh = false } = {}) {
     if (!navigator.geolocation) {
       positionText.textContent = t("report.no_gps");
       return;
@@ -138,10 +172,10 @@ export async function render(root, { user, navigate }) {
       () => {
         positionText.textContent = t("report.gps_failed");
       },
-      { enableHighAccuracy: true, timeout: 20000, maximumAge: 30000 },
+      { enableHighAccuracy: true, timeout: 20000, maximumAge: fresh ? 0 : 30000 },
     );
   }
-  locateButton.addEventListener("click", locate);
+  locateButton.addEventListener("click", () => locate({ fresh: true }));
 
   // Photos
   const thumbs = h("div", { class: "thumbs" });
@@ -183,6 +217,7 @@ export async function render(root, { user, navigate }) {
     h("label", { class: "field" }, h("span", { text: t("report.case_title") }), title),
     h("label", { class: "field" }, h("span", { text: t("report.description") }), description),
     h("div", { class: "field" }, h("span", { text: t("report.position") }), mapEl,
+      placeText,
       h("div", { class: "row" }, positionText, locateButton)),
     h("label", { class: "field" }, h("span", { text: t("report.address") }), address),
     h("div", { class: "field" }, h("span", { text: t("report.photos") }), thumbs,
@@ -206,7 +241,7 @@ export async function render(root, { user, navigate }) {
     submit.disabled = true;
     const body = {
       client_id: draft.client_id, category: draft.category, title: draft.title.trim(),
-      description: draft.description, lon: Number(draft.lon.toFixed(6)), lat: Number(draft.lat.toFixed(6)),
+      description: draft.description, ...sentPoint(draft),
     };
     if (draft.subcategory) body.subcategory = draft.subcategory;
     if (draft.address.trim()) body.address = draft.address.trim();
