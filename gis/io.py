@@ -331,12 +331,18 @@ def boundaries_outside(
     grid_areas = to_metres([g.geometry for g in grids], crs)
     shapely.prepare(street_areas)
     street_codes = [s.code for s in streets]
+    known = set(street_codes)
     tree = STRtree(street_areas)
+    # One query for all grids: asked grid by grid, the tree's Python wrapper cost more than GEOS.
+    covering_of: list[list[str]] = [[] for _ in grids]
+    for grid_index, street_index in zip(
+        *tree.query(grid_areas, predicate="covered_by").tolist(), strict=True
+    ):
+        covering_of[grid_index].append(street_codes[street_index])
     problems: list[Problem] = []
-    for grid, area in zip(grids, grid_areas, strict=True):
-        covering = [street_codes[i] for i in tree.query(area, predicate="covered_by")]
+    for grid, covering in zip(grids, covering_of, strict=True):
         named = street_code_of(grid.code)
-        if named not in street_codes:
+        if named not in known:
             problems.append(
                 Problem(grid.feature, grid.code, "code", f"street {named} is not among the streets")
             )

@@ -21,6 +21,30 @@ def geodesic_area_m2(geometry: BaseGeometry) -> float:
     return abs(area)
 
 
+def areas_m2(geometries: Sequence[BaseGeometry] | np.ndarray) -> np.ndarray:
+    """Areas in square metres of lon/lat (EPSG:4326) polygonal geometries, all at once.
+
+    Measured in a Lambert azimuthal equal-area projection of the WGS-84 ellipsoid centred on
+    the geometries' bounds: equal-area, so only the edges (straight in the projection rather
+    than geodesics) differ from `geodesic_area_m2`, by under a millionth for ~1 km grids and
+    about 2e-5 for a 1 x 0.75 degree polygon.
+    """
+    array = np.asarray(geometries, dtype=object)
+    if len(array) == 0:
+        return np.zeros(0)
+    min_x, min_y, max_x, max_y = shapely.total_bounds(array)
+    crs = pyproj.CRS.from_dict(
+        {
+            "proj": "laea",
+            "lat_0": (min_y + max_y) / 2,
+            "lon_0": (min_x + max_x) / 2,
+            "ellps": "WGS84",
+            "units": "m",
+        }
+    )
+    return shapely.area(to_metres(array, crs, densify=False))
+
+
 def utm_crs_for(geometries: Sequence[BaseGeometry] | np.ndarray) -> pyproj.CRS:
     """The WGS-84 UTM zone (EPSG:326xx/327xx) of the centre of lon/lat geometries' bounds."""
     min_x, min_y, max_x, max_y = shapely.total_bounds(np.asarray(geometries, dtype=object))

@@ -6,8 +6,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from shapely.geometry import shape
 
 from backend.boundaries.models import BoundaryVersion, Grid, Street
+from gis.measure import geodesic_area_m2
 from tests.conftest import WEST, grid_code
 
 
@@ -214,3 +216,27 @@ def test_file_in_cgcs2000_is_imported_in_wgs84(db, tmp_path):
 
     street = Street.objects.get(code="210404009")
     assert abs(street.min_lon - 123.9) < 1e-6 and abs(street.min_lat - 41.9) < 1e-6
+
+
+def test_a_file_of_more_grids_than_one_batch_is_imported_and_updated_whole(two_streets, tmp_path):
+    # Rows are written 500 to a statement: 600 grids cross a batch boundary both ways.
+    size = 0.0008
+    features = [
+        feature(
+            f"{WEST}{20 + k // 100:02d}{k % 100 + 1:03d}",
+            square(123.80 + k % 25 * size, 41.80 + k // 25 * size, size),
+            households=300,
+        )
+        for k in range(600)
+    ]
+    out, _ = run_import(write(tmp_path, features))
+    assert "600 new, 0 updated" in out
+    for item in features:
+        item["properties"]["households"] = 301
+    out, _ = run_import(write(tmp_path, features))
+
+    assert "0 new, 600 updated" in out
+    imported = Grid.objects.filter(code__startswith=f"{WEST}2")
+    assert set(imported.values_list("households", flat=True)) == {301}
+    area = imported.get(code=features[0]["properties"]["code"]).area_m2
+    assert area == pytest.approx(geodesic_area_m2(shape(features[0]["geometry"])), rel=1e-6)

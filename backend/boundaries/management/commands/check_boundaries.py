@@ -42,11 +42,12 @@ class Command(BaseCommand):
             households_field=options["households_field"],
         )
         try:
-            grids, streets, report = self._check(source, options, check_options)
+            report = self._check(source, options, check_options)
+            if options["repair_out"]:
+                grids, streets = self._boundaries(source, options)
+                report = self._repair(grids, streets, options, check_options)
         except BoundaryFileError as error:
             raise CommandError(str(error)) from error
-        if options["repair_out"]:
-            report = self._repair(grids, streets, options, check_options)
         for problem in report.problems:
             self.stdout.write(str(problem))
         self.stdout.write(report.summary())
@@ -61,27 +62,37 @@ class Command(BaseCommand):
         if not report.ok:
             raise CommandError(f"{len(report.errors)} error(s) in {source}", returncode=1)
 
-    def _check(self, source: str, options: dict, check_options: CheckOptions):
+    def _check(self, source: str, options: dict, check_options: CheckOptions) -> CheckReport:
         if source == "db":
             streets, grids = boundaries_from_db()
-            return grids, streets, check_boundaries(grids, streets, options=check_options)
-        read = {
-            "code_field": options["code_field"],
-            "name_field": options["name_field"],
-            "source_crs": options["source_crs"],
-        }
-        report = check_file(
+            return check_boundaries(grids, streets, options=check_options)
+        return check_file(
             source,
             streets_path=options["streets"],
             layer=options["layer"],
             options=check_options,
-            **read,
+            **self._read_options(options),
         )
+
+    def _boundaries(self, source: str, options: dict) -> tuple[list, list | None]:
+        """(grids, streets) for a repair; the check alone reads the files once."""
+        if source == "db":
+            streets, grids = boundaries_from_db()
+            return grids, streets
+        read = self._read_options(options)
         grids = read_features(source, layer=options["layer"], **read).boundaries
         streets = (
             read_features(options["streets"], **read).boundaries if options["streets"] else None
         )
-        return grids, streets, report
+        return grids, streets
+
+    @staticmethod
+    def _read_options(options: dict) -> dict:
+        return {
+            "code_field": options["code_field"],
+            "name_field": options["name_field"],
+            "source_crs": options["source_crs"],
+        }
 
     def _repair(self, grids, streets, options: dict, check_options: CheckOptions) -> CheckReport:
         result = repair_grids(

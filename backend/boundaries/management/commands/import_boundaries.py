@@ -1,5 +1,3 @@
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
 from backend.boundaries.services import BoundaryImportRefused, grids_import, streets_import
@@ -62,7 +60,4 @@ class Command(BaseCommand):
         raise CommandError(f"{file}: {len(problems)} problem(s); nothing imported")
 
     def _progress(self, done: int, total: int) -> None:
-        if done == total or done % 500 == 0:
-            sys.stderr.write(f"\r  saved {done}/{total}")
-            if done == total:
-                sys.stderr.write("\n")
+        self.stderr.write(f"\r  saved {done}/{total}", ending="\n" if done == total else "")
