@@ -8,7 +8,9 @@ from backend.core.errors import NotFound
 from backend.incidents.services.photos import MAX_PHOTO_BYTES, PhotoTooLarge, Upload
 
 from . import selectors, services
+from .models import FundingStatus, RiskLevel
 from .schemas import (
+    HousingChoicesOut,
     HousingProjectDetailOut,
     HousingProjectIn,
     HousingProjectOut,
@@ -38,7 +40,16 @@ def _id(raw: str, what: str) -> int:
     return int(raw)
 
 
-# Declared before /housing-projects/{project_id}, which would otherwise take "summary" as an id.
+# Declared before /housing-projects/{project_id}, which would otherwise take these as ids.
+@router.get(
+    "/housing-projects/choices",
+    response={200: HousingChoicesOut, **ERRORS},
+    description="The codes a progress record may carry, most severe last, for forms.",
+)
+def housing_choices(request: HttpRequest):
+    return {"risk_level": RiskLevel.values, "funding_status": FundingStatus.values}
+
+
 @router.get(
     "/housing-projects/summary",
     response={200: HousingSummaryOut, **ERRORS},

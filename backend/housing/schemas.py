@@ -220,6 +220,11 @@ class HousingProjectDetailOut(HousingProjectOut):
     may_record_progress: bool = Field(description="The caller may add a progress record")
 
 
+class HousingChoicesOut(Schema):
+    risk_level: list[RiskLevelName]
+    funding_status: list[FundingStatusName]
+
+
 class ProgressPhotoOut(Schema):
     id: int
     url: str

@@ -116,3 +116,13 @@ def test_a_late_project_counts_days_from_its_planned_date(as_supervisor):
     project = create_project(as_supervisor, planned_delivery=days_from_today(-30))
 
     assert project["days_late"] == 30
+
+
+def test_forms_get_the_risk_levels_and_funding_statuses_from_the_server(as_worker):
+    response = as_worker.get("/housing-projects/choices")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "risk_level": ["low", "medium", "high"],
+        "funding_status": ["secured", "special_loan", "shortfall", "frozen"],
+    }
