@@ -8,6 +8,8 @@ import { liveBus, markSeen, startLive, stopLive, unseenCount } from "./live.js";
 import { loadMapConfig } from "./map.js";
 import { flushOutbox, outboxBus, unsentCount } from "./outbox.js";
 import { currentUser, dropSession, restoreSession, signOut } from "./session.js";
+import * as housingView from "./views/housing.js";
+import { housingTabShown, loadHousingAccess } from "./views/housing.js";
 import * as incidentView from "./views/incident.js";
 import * as listView from "./views/list.js";
 import * as loginView from "./views/login.js";
@@ -27,6 +29,8 @@ const ROUTES = {
   incident: { view: incidentView },
   sup: { view: supervisorView, roles: ["supervisor", "admin"], live: true, wide: true },
   grids: { view: supervisorView, roles: ["supervisor", "admin"], wide: true },
+  // Open to everyone signed in, as the API is; the tab shows only to those following a project.
+  housing: { view: housingView },
 };
 
 const TABS = {
@@ -104,7 +108,10 @@ const fillTabs = latestFill(document.getElementById("tabs"), async () => {
   if (!user) return [];
   const unsent = await unsentCount();
   // Read after the await: the route or the user may have changed meanwhile.
-  return (TABS[currentUser()?.role] || []).map(([name, key]) => {
+  const tabs = [...(TABS[currentUser()?.role] || [])];
+  // 保交楼 goes before the outbox, when the server says the user follows a project.
+  if (housingTabShown()) tabs.splice(Math.max(0, tabs.length - 1), 0, ["housing", "nav.housing"]);
+  return tabs.map(([name, key]) => {
     let badge = 0;
     if (ROUTES[name].live && name !== "sup") badge = unseenCount();
     if (name === "outbox") badge = unsent;
@@ -139,7 +146,7 @@ async function onSignOutClick() {
 export async function afterSignIn() {
   const user = currentUser();
   // Streets too, so the report form can name the street of a point without signal later.
-  await Promise.all([loadCategories(), loadGrids({ refresh: true }), loadStreets()]);
+  await Promise.all([loadCategories(), loadGrids({ refresh: true }), loadStreets(), loadHousingAccess()]);
   startLive({ isWatching: () => ROUTES[currentRoute]?.live });
   flushOutbox();
   navigate(HOME[user.role] || "outbox");
@@ -200,7 +207,8 @@ async function boot() {
   liveBus.addEventListener("unauthorized", () => expired());
   outboxBus.addEventListener("change", (event) => {
     renderTabs();
-    if (event.detail.sent) toast(t("outbox.sent_toast", { number: event.detail.sent.number || "" }), "ok");
+    const sent = event.detail.sent;
+    if (sent) toast(t(sent.message || "outbox.sent_toast", { number: sent.number || "" }), "ok");
   });
   whenUnauthorized(() => expired());
   registerServiceWorker();
@@ -208,6 +216,7 @@ async function boot() {
   if (user) {
     loadCategories();
     loadStreets();
+    loadHousingAccess().then(renderTabs);
     await loadGrids();
     startLive({ isWatching: () => ROUTES[currentRoute]?.live });
     flushOutbox();

@@ -1,8 +1,8 @@
-// The outbox: reports wait here, in IndexedDB, until the server has them, photos included.
-// Our own queue, not Background Sync (Safari has none; Workbox's drops requests after 7 days).
-// Every attempt re-sends the same client_id, so the server makes one incident however often a
-// cut-off request is retried (201 first, 200 after). Sent on `online`, at app start and on a
-// timer with backoff.
+// The outbox: reports and housing progress records wait here, in IndexedDB, until the server
+// has them, photos included. Our own queue, not Background Sync (Safari has none; Workbox's
+// drops requests after 7 days). Every attempt re-sends the same client_id, so the server makes
+// one record however often a cut-off request is retried (201 first, 200 after). Sent on
+// `online`, at app start and on a timer with backoff.
 import { api, ApiError, getToken } from "./api.js";
 import { db } from "./store.js";
 
@@ -29,9 +29,44 @@ async function save(item) {
   changed();
 }
 
-// A new report: stored first, sent after, so nothing is lost if sending fails or the app dies.
-export async function enqueue(body, photoBlobs) {
+// What each kind of item creates on the server, where its photos go, and how many photos the
+// server already holds for it. Items saved before kinds existed are reports.
+const KINDS = {
+  incident: {
+    async create(item) {
+      const incident = await api("/incidents", { method: "POST", json: item.body });
+      Object.assign(item, { incident_id: incident.id, number: incident.number });
+    },
+    created: (item) => item.incident_id,
+    photoPath: (item) => `/incidents/${item.incident_id}/photos`,
+    storedPhotos: async (item) => (await api(`/incidents/${item.incident_id}`)).photos.length,
+    sentMessage: "outbox.sent_toast",
+  },
+  housing_update: {
+    async create(item) {
+      const update = await api(`/housing-projects/${item.project_id}/updates`, { method: "POST", json: item.body });
+      item.update_id = update.id;
+    },
+    created: (item) => item.update_id,
+    photoPath: (item) => `/housing-projects/${item.project_id}/updates/${item.update_id}/photos`,
+    async storedPhotos(item) {
+      const project = await api(`/housing-projects/${item.project_id}`);
+      const update = (project.history || []).find((u) => String(u.id) === String(item.update_id));
+      return update ? update.photos.length : 0;
+    },
+    sentMessage: "housing.update_sent",
+  },
+};
+const kindOf = (item) => KINDS[item.kind || "incident"];
+
+// How an item is named in the outbox and the pending lists.
+export const itemTitle = (item) => item.title || item.body.title;
+
+// A new item: stored first, sent after, so nothing is lost if sending fails or the app dies.
+// `extra` names another kind than a report: {kind, title, project_id}.
+export async function enqueue(body, photoBlobs, extra = {}) {
   const item = {
+    ...extra,
     client_id: body.client_id,
     body,
     photos: photoBlobs.map((blob, n) => ({ n, blob, uploaded: false, uncertain: false })),
@@ -87,11 +122,10 @@ async function run() {
 }
 
 async function send(item) {
+  const kind = kindOf(item);
   try {
-    if (!item.incident_id) {
-      const incident = await api("/incidents", { method: "POST", json: item.body });
-      item.incident_id = incident.id;
-      item.number = incident.number;
+    if (!kind.created(item)) {
+      await kind.create(item);
       await save(item);
     }
     for (const photo of item.photos) {
@@ -108,7 +142,7 @@ async function send(item) {
       const form = new FormData();
       form.append("file", photo.blob, `photo-${photo.n + 1}.jpg`);
       try {
-        await api(`/incidents/${item.incident_id}/photos`, { method: "POST", body: form });
+        await api(kind.photoPath(item), { method: "POST", body: form });
       } catch (error) {
         if (error instanceof ApiError) photo.uncertain = false; // answered: it did not arrive
         throw error;
@@ -117,7 +151,12 @@ async function send(item) {
       await save(item);
     }
     await (await db()).delete("outbox", item.client_id);
-    changed({ sent: { client_id: item.client_id, id: item.incident_id, number: item.number } });
+    changed({
+      sent: {
+        client_id: item.client_id, kind: item.kind || "incident", id: kind.created(item),
+        number: item.number, project_id: item.project_id, message: kind.sentMessage,
+      },
+    });
   } catch (error) {
     const permanent =
       error instanceof ApiError && error.status >= 400 && error.status < 500 &&
@@ -133,11 +172,10 @@ async function send(item) {
   }
 }
 
-// How many of this report's photos the server holds, against how many we know we sent.
+// How many of this item's photos the server holds, against how many we know we sent.
 async function alreadyStored(item) {
-  const incident = await api(`/incidents/${item.incident_id}`);
   const confirmed = item.photos.filter((photo) => photo.uploaded).length;
-  return incident.photos.length > confirmed;
+  return (await kindOf(item).storedPhotos(item)) > confirmed;
 }
 
 window.addEventListener("online", () => {

@@ -4,7 +4,7 @@ import { api, NetworkError, query } from "../api.js";
 import { clear, h, latestFill } from "../dom.js";
 import { formatDateTime, t } from "../i18n.js";
 import { isUnseen, liveBus } from "../live.js";
-import { outboxBus, outboxItems } from "../outbox.js";
+import { itemTitle, outboxBus, outboxItems } from "../outbox.js";
 import { kvGet, kvSet } from "../store.js";
 import { emptyState, incidentCard, OPEN_STATUSES } from "./common.js";
 
@@ -69,10 +69,10 @@ export async function render(root, { route, user, navigate }) {
 
   const drawPending = latestFill(pending, async () =>
     (await outboxItems()).map((item) =>
-      h("li", { class: `case pending ${item.status}`, dataset: { clientId: item.client_id, title: item.body.title }, onclick: () => navigate("outbox") },
+      h("li", { class: `case pending ${item.status}`, dataset: { clientId: item.client_id, title: itemTitle(item) }, onclick: () => navigate("outbox") },
         h("div", { class: "case-top" },
           h("span", { class: `chip ${item.status}`, text: t(`outbox.status_${item.status}`) })),
-        h("div", { class: "case-title", text: item.body.title }))));
+        h("div", { class: "case-title", text: itemTitle(item) }))));
 
   async function load() {
     const params = worker

@@ -1,7 +1,7 @@
 // What waits to be sent and what the server refused, with retry and discard.
 import { h, latestFill } from "../dom.js";
 import { formatDateTime, t } from "../i18n.js";
-import { discard, flushOutbox, outboxBus, outboxItems, retry } from "../outbox.js";
+import { discard, flushOutbox, itemTitle, outboxBus, outboxItems, retry } from "../outbox.js";
 
 export async function render(root) {
   const list = h("ul", { class: "cases", id: "outbox-list" });
@@ -15,11 +15,11 @@ export async function render(root) {
     if (!items.length) return [h("li", { class: "empty", text: t("outbox.empty") })];
     return items.map((item) => {
       const sentPhotos = item.photos.filter((p) => p.uploaded).length;
-      return h("li", { class: `case outbox-item ${item.status}`, dataset: { clientId: item.client_id, status: item.status, title: item.body.title } },
+      return h("li", { class: `case outbox-item ${item.status}`, dataset: { clientId: item.client_id, status: item.status, title: itemTitle(item) } },
         h("div", { class: "case-top" },
           h("span", { class: `chip ${item.status}`, text: t(`outbox.status_${item.status}`) }),
           item.number ? h("span", { class: "number", text: item.number } ) : null),
-        h("div", { class: "case-title", text: item.body.title }),
+        h("div", { class: "case-title", text: itemTitle(item) }),
         h("div", { class: "case-meta" },
           h("span", { text: formatDateTime(item.created_at) }),
           item.photos.length ? h("span", { text: t("outbox.photos", { sent: sentPhotos, total: item.photos.length }) }) : null,

@@ -11,6 +11,7 @@ import { locateOffline } from "../locate.js";
 import { enqueue } from "../outbox.js";
 import { compressPhoto } from "../photos.js";
 import { kvGet, kvSet, kvDel } from "../store.js";
+import { projectPicker } from "./housing.js";
 
 const DRAFT_KEY = "draft";
 
@@ -18,6 +19,7 @@ function newDraft() {
   return {
     client_id: crypto.randomUUID(), category: "", subcategory: "", severity: "", title: "",
     description: "", address: "", lon: null, lat: null, accuracy_m: null, adjusted: false, photos: [],
+    housing_project: "",
   };
 }
 
@@ -39,6 +41,7 @@ export async function render(root, { user, navigate }) {
     ["", "general", "serious", "major"].map((v) => h("option", { value: v, text: v ? t(`severity.${v}`) : t("report.choose") })));
   const severityField = h("label", { class: "field" }, h("span", { text: t("report.severity") }), severitySelect);
   const kindSelect = h("select", { name: "kind", required: true });
+  const housingProject = projectPicker(draft, save);
 
   function fillSubcategories() {
     const category = getCategories().find((c) => c.code === categorySelect.value);
@@ -56,6 +59,7 @@ export async function render(root, { user, navigate }) {
     kindSelect.value = draft.category ? `${draft.category}:${draft.subcategory}` : "";
     kindSelect.addEventListener("change", () => {
       [draft.category, draft.subcategory] = kindSelect.value.split(":");
+      housingProject.sync();
       save();
     });
   } else {
@@ -68,6 +72,7 @@ export async function render(root, { user, navigate }) {
       draft.category = categorySelect.value;
       draft.subcategory = "";
       fillSubcategories();
+      housingProject.sync();
       save();
     });
     subcategorySelect.addEventListener("change", () => { draft.subcategory = subcategorySelect.value; save(); });
@@ -214,6 +219,7 @@ export async function render(root, { user, navigate }) {
       : [h("label", { class: "field" }, h("span", { text: t("report.category") }), categorySelect),
         h("label", { class: "field" }, h("span", { text: t("report.subcategory") }), subcategorySelect),
         severityField],
+    housingProject.field,
     h("label", { class: "field" }, h("span", { text: t("report.case_title") }), title),
     h("label", { class: "field" }, h("span", { text: t("report.description") }), description),
     h("div", { class: "field" }, h("span", { text: t("report.position") }), mapEl,
@@ -246,6 +252,7 @@ export async function render(root, { user, navigate }) {
     if (draft.subcategory) body.subcategory = draft.subcategory;
     if (draft.address.trim()) body.address = draft.address.trim();
     if (draft.category === "safety" && draft.severity) body.severity = draft.severity;
+    if (draft.category === "housing" && draft.housing_project) body.housing_project = draft.housing_project;
     // Into the outbox first, then the draft goes: a crash in between leaves both, never neither.
     await enqueue(body, draft.photos);
     await kvDel(DRAFT_KEY);
@@ -256,6 +263,7 @@ export async function render(root, { user, navigate }) {
   root.append(h("section", { class: "report-page" }, form));
   drawThumbs();
   showPosition();
+  housingProject.sync();
 
   map = createMap(mapEl, { zoom: 14 });
   const grids = await loadGrids();
