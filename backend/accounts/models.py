@@ -33,6 +33,12 @@ class User(AbstractUser):
     streets = models.ManyToManyField("boundaries.Street", blank=True, related_name="supervisors")
 
     @property
+    def shown_name(self) -> str:
+        """How the person is named to others (their username when they gave no name); the
+        callers decide whether they may be named at all (a masked reporter is not)."""
+        return self.display_name or self.username
+
+    @property
     def is_staff_role(self) -> bool:
         return self.role in STAFF_ROLES
 

@@ -20,6 +20,9 @@ class GridProperties(Schema):
     households: int
     area_km2: float
     workers: list[str] | None = Field(description="Usernames; null unless signed in as staff")
+    worker_names: dict[str, str] | None = Field(
+        description="Each worker's name to show, by username; null unless signed in as staff"
+    )
 
 
 class Geometry(Schema):

@@ -47,6 +47,11 @@ def grid_features(*, street_code: str | None, with_workers: bool) -> list[dict]:
             households=grid.households,
             area_km2=round(grid.area_m2 / 1e6, 3),
             workers=[worker.username for worker in grid.workers.all()] if with_workers else None,
+            worker_names=(
+                {worker.username: worker.shown_name for worker in grid.workers.all()}
+                if with_workers
+                else None
+            ),
         )
         for grid in grids
     ]

@@ -141,6 +141,10 @@ class TimelineOut(Schema):
     at: datetime
     actor: str | None
     system: bool = Field(description="Taken by the system (an escalation); its actor is null")
+    actor_display_name: str | None = Field(
+        description="The actor's name to show (their username when they gave none); "
+        "null exactly when `actor` is"
+    )
     action: str
     from_status: str | None
     to_status: str | None
@@ -164,6 +168,9 @@ class IncidentOut(Schema):
     priority: str
     reporter: ReporterOut
     assignee: str | None
+    assignee_display_name: str | None = Field(
+        description="The assignee's name to show (their username when they gave none)"
+    )
     occurred_at: datetime | None
     created_at: datetime
     updated_at: datetime
@@ -176,9 +183,24 @@ class IncidentOut(Schema):
     housing_project: int | None
 
 
+class AllowedActionOut(Schema):
+    action: str
+    needs: dict[str, workflow.Need] = Field(
+        description="What to send with it: note, assignee, due_at, repeat_of (request fields) "
+        "and photo (an upload to .../photos), each required or optional"
+    )
+    photo_after: bool = Field(
+        description="Upload the photo after the action (it shows the action's result), "
+        "else before it (the action looks for it)"
+    )
+
+
 class IncidentDetailOut(IncidentOut):
     timeline: list[TimelineOut]
     actions: list[str] = Field(description="What the caller may do to this case now")
+    allowed_actions: list[AllowedActionOut] = Field(
+        description="The same actions, each with what it needs"
+    )
 
 
 class IncidentPage(Schema):
@@ -229,6 +251,11 @@ def incident_payload(incident: Incident, *, reveal_reporter: bool) -> dict:
             "role": reporter.role,
         },
         "assignee": incident.assignee.username if incident.assignee_id else None,
+        "assignee_display_name": (
+            incident.assignee.shown_name
+            if incident.assignee_id and (visible or incident.assignee_id != reporter.pk)
+            else None
+        ),
         "occurred_at": _local(incident.occurred_at),
         "created_at": _local(incident.created_at),
         "updated_at": _local(incident.updated_at),
@@ -246,18 +273,29 @@ def incident_detail_out(incident: Incident, viewer: User) -> dict:
     hide_reporter = not may_see_reporter(viewer, incident)
     entries = incident.timeline.select_related("actor")
     parties = workflow.parties_of(viewer, incident, supervises=supervises(viewer, incident))
+    actions = workflow.allowed_actions(incident, parties)
     return {
         **incident_out(incident, viewer),
         "timeline": [_entry_out(entry, incident, hide_reporter) for entry in entries],
-        "actions": workflow.allowed_actions(incident, parties),
+        "actions": actions,
+        "allowed_actions": [
+            {
+                "action": name,
+                "needs": workflow.needs_of(name, incident),
+                "photo_after": workflow.ACTIONS[name].photo_after,
+            }
+            for name in actions
+        ],
     }
 
 
 def _entry_out(entry: TimelineEntry, incident: Incident, hide_reporter: bool) -> dict:
     masked = hide_reporter and entry.actor_id == incident.reporter_id
+    shown = None if masked else entry.actor
     return {
         "at": _local(entry.at),
-        "actor": None if masked or entry.actor is None else entry.actor.username,
+        "actor": shown.username if shown else None,
+        "actor_display_name": shown.shown_name if shown else None,
         "system": entry.system,
         "action": entry.action,
         "from_status": entry.from_status or None,

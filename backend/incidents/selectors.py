@@ -10,7 +10,7 @@ from django.utils import timezone
 from backend.accounts.models import Role, User
 from backend.core.errors import NotFound
 
-from .models import CategoryCode, Incident, Photo, Subcategory
+from .models import CategoryCode, Incident, Photo, Severity, Status, Subcategory, TimelineEntry
 
 PETITIONER_PERMISSION = "incidents.view_petitioner"
 
@@ -119,6 +119,26 @@ def incidents_list(
 
 def is_overdue(incident: Incident, *, now: datetime | None = None) -> bool:
     return incident.due_at is not None and incident.due_at < (now or timezone.now())
+
+
+def last_resolution(incident: Incident) -> TimelineEntry | None:
+    """The entry that last moved the case to resolved (confirms keep it resolved: not those)."""
+    return (
+        TimelineEntry.objects.filter(incident=incident, to_status=Status.RESOLVED)
+        .exclude(from_status=Status.RESOLVED)
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def verification_photo_missing(incident: Incident) -> bool:
+    """A major hazard (重大隐患) closes only after on-site verification with evidence: a photo
+    added since it was last resolved, by the handler with the resolution or by the verifier.
+    A photo from before cannot tell the fixed state from the hazard itself."""
+    if incident.category != CategoryCode.SAFETY or incident.severity != Severity.MAJOR:
+        return False
+    resolution = last_resolution(incident)
+    return resolution is None or not incident.photos.filter(uploaded_at__gte=resolution.at).exists()
 
 
 def photo_get(*, user: User, incident_id: int, photo_id: int) -> Photo:

@@ -32,6 +32,7 @@ def test_workers_are_hidden_from_anonymous_and_residents(worker, resident):
     for client in (ApiClient(), sign_in(resident)):
         features = client.get("/grids", {"street": WEST}).json()["features"]
         assert all(f["properties"]["workers"] is None for f in features)
+        assert all(f["properties"]["worker_names"] is None for f in features)
 
 
 def test_workers_are_listed_to_staff(worker, other_worker, supervisor):
@@ -41,6 +42,14 @@ def test_workers_are_listed_to_staff(worker, other_worker, supervisor):
     assert workers[grid_code(WEST, 1)] == ["worker"]
     assert workers[grid_code(WEST, 3)] == ["worker2"]
     assert workers[grid_code(WEST, 4)] == []
+
+
+def test_staff_see_the_workers_display_names(worker, other_worker, supervisor):
+    features = sign_in(supervisor).get("/grids", {"street": WEST}).json()["features"]
+
+    names = {f["properties"]["code"]: f["properties"]["worker_names"] for f in features}
+    assert names[grid_code(WEST, 1)] == {"worker": "Worker"}
+    assert names[grid_code(WEST, 4)] == {}
 
 
 def test_unknown_street_is_404(two_streets):

@@ -237,7 +237,7 @@ def test_extend_takes_a_deadline_in_any_offset(in_progress, as_supervisor):
 @pytest.mark.parametrize(
     ("shift", "note", "field"),
     [
-        (timedelta(days=2), "", "due_at"),  # no reason
+        (timedelta(days=2), "", "note"),  # no reason
         (timedelta(0), "等待配件", "due_at"),  # not later
         (timedelta(hours=-1), "等待配件", "due_at"),  # earlier
     ],

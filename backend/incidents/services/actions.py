@@ -69,15 +69,29 @@ def incident_apply_action(
     return incident
 
 
+# Said when a need the table marks required is missing.
+MISSING = {
+    "note": "Say why in note when you {action}.",
+    "assignee": "Name the worker in assignee to {action}.",
+    "due_at": "Give the new deadline in due_at to {action}.",
+    "repeat_of": "Name an earlier petition you can see in repeat_of to {action}.",
+}
+
+
 def _apply_details(
     incident: Incident, request: ActionRequest, *, user: User, now: datetime
 ) -> None:
     """What an action carries besides a move: an assignee, a new deadline, a reason."""
+    for name, need in workflow.ACTIONS[request.action].needs.items():
+        # A photo is an upload of its own; the case rules look for it where it is needed.
+        if need != "required" or name == "photo":
+            continue
+        value = getattr(request, name)
+        if value is None or not str(value).strip():
+            raise Invalid(MISSING[name].format(action=request.action), field=name)
     if request.action in ("dispatch", "reassign"):
         incident.assignee = _assignee(incident, request.assignee)
     if request.action == "extend":
-        if request.due_at is None or not request.note.strip():
-            raise Invalid("An extension needs a new due_at and a reason in note.", field="due_at")
         if incident.due_at is not None and request.due_at <= incident.due_at:
             raise Invalid("The new deadline must be later than the current one.", field="due_at")
         if request.due_at <= now:
@@ -92,10 +106,6 @@ def _apply_details(
         case_rules.petition_mark_repeat(incident, user=user, earlier_id=request.repeat_of)
     if request.action == "verify":
         case_rules.major_hazard_verifiable(incident)
-    if request.action in ("reject", "reopen", "dispute") and not request.note.strip():
-        raise Invalid(f"Say why in note when you {request.action}.", field="note")
-    if request.action == "comment" and not request.note.strip():
-        raise Invalid("A comment needs a note.", field="note")
 
 
 def _enter(incident: Incident, to_status: str, *, from_status: str, now: datetime) -> None:
@@ -112,11 +122,9 @@ def _enter(incident: Incident, to_status: str, *, from_status: str, now: datetim
         incident.due_at = stage_due_at(incident, to_status, now=now)
 
 
-def _assignee(incident: Incident, username: str | None) -> User:
+def _assignee(incident: Incident, username: str) -> User:
     """A worker of the case's grid; for a case outside every grid, a worker of its street, or
     any worker when it is outside every street too."""
-    if not username:
-        raise Invalid("Name the worker to dispatch to in assignee.", field="assignee")
     workers = User.objects.filter(role=Role.WORKER, is_active=True, username=username)
     if incident.grid_id is not None:
         workers = workers.filter(grids=incident.grid_id)

@@ -15,8 +15,8 @@ from backend.accounts.models import User
 from backend.core.errors import Conflict, Invalid
 
 from ..deadlines import deadlines, end_of_day_after, review_window_closes_at
-from ..models import CategoryCode, Incident, Severity, Status, TimelineEntry
-from ..selectors import incidents_visible_to
+from ..models import CategoryCode, Incident, Status
+from ..selectors import incidents_visible_to, verification_photo_missing
 
 ANSWER_STATUSES = (Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS)
 
@@ -65,20 +65,7 @@ def petition_mark_repeat(incident: Incident, *, user: User, earlier_id: str | No
 
 
 def major_hazard_verifiable(incident: Incident) -> None:
-    """A major hazard closes only with a photo added since it was last resolved."""
-    if incident.category != CategoryCode.SAFETY or incident.severity != Severity.MAJOR:
-        return
-    resolved_at = (
-        TimelineEntry.objects.filter(incident=incident, to_status=Status.RESOLVED)
-        .exclude(from_status=Status.RESOLVED)
-        .order_by("-at", "-id")
-        .values_list("at", flat=True)
-        .first()
-    )
-    has_evidence = (
-        resolved_at is not None and incident.photos.filter(uploaded_at__gte=resolved_at).exists()
-    )
-    if not has_evidence:
+    if verification_photo_missing(incident):
         raise Conflict(
             "A major hazard is closed only with a verification photo taken after it was "
             "resolved: add one, then verify.",
