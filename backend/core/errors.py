@@ -17,6 +17,22 @@ class GridgovError(Exception):
         self.headers = headers or {}
 
 
+class Unreadable(GridgovError):
+    """A body the parser cannot read: no multipart boundary, a broken part, too many fields."""
+
+    code = "unreadable_body"
+
+
+class TooLarge(GridgovError):
+    status = 413
+    code = "too_large"
+
+
+class UnsupportedMediaType(GridgovError):
+    status = 415
+    code = "unsupported_media_type"
+
+
 class NotAuthenticated(GridgovError):
     status = 401
     code = "not_authenticated"

@@ -2,11 +2,13 @@
 
 import logging
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from .errors import GridgovError, Invalid
+from .errors import GridgovError, Invalid, TooLarge, Unreadable, UnsupportedMediaType
 
 logger = logging.getLogger("gridgov.api")
 
@@ -50,8 +52,21 @@ def register_error_handlers(api: NinjaAPI) -> None:
             response[name] = value
         return response
 
+    # Django parses a body only when a route first reads it, so its parser's refusals surface
+    # here, inside Ninja, and would otherwise fall through to the 500 below.
+    for unreadable in (MultiPartParserError, UnreadablePostError, BadRequest, SuspiciousOperation):
+
+        @api.exception_handler(unreadable)
+        def on_unreadable_body(request: HttpRequest, exc: Exception) -> HttpResponse:
+            if isinstance(exc, RequestDataTooBig):
+                return on_gridgov_error(request, TooLarge("The request body is too large."))
+            return on_gridgov_error(request, Unreadable("The request body could not be read."))
+
     @api.exception_handler(ValidationError)
     def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        unreadable = _unreadable_upload(request, exc)
+        if unreadable is not None:
+            return on_gridgov_error(request, unreadable)
         errors = [
             {"field": _field_name(error.get("loc", ())), "message": error.get("msg", "invalid")}
             for error in exc.errors
@@ -88,6 +103,22 @@ def register_error_handlers(api: NinjaAPI) -> None:
         return error_response(
             api, request, status=500, detail="Internal server error.", code="server_error"
         )
+
+
+def _unreadable_upload(request: HttpRequest, exc: ValidationError) -> GridgovError | None:
+    """Why a route that takes a file found none, when the body itself is to blame.
+
+    Django's multipart parser reads a body that is not multipart, or whose parts it cannot
+    find, as an empty form; Ninja then reports the file as missing, which blames the client's
+    fields for what is the client's encoding.
+    """
+    if not any(error.get("loc", ("",))[0] == "file" for error in exc.errors):
+        return None
+    if request.content_type != "multipart/form-data":
+        return UnsupportedMediaType("Send the file as multipart/form-data.")
+    if not request.FILES and not request.POST and int(request.META.get("CONTENT_LENGTH") or 0):
+        return Unreadable("The request body could not be read.")
+    return None
 
 
 def _field_name(loc: tuple | list) -> str:

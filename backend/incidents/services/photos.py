@@ -11,7 +11,8 @@ from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from backend.accounts.models import User
-from backend.core.errors import GridgovError, Invalid
+from backend.core.errors import Invalid, UnsupportedMediaType
+from backend.core.errors import TooLarge as PhotoTooLarge
 
 from ..models import Photo
 from ..selectors import incident_get
@@ -26,16 +27,6 @@ FORMATS = {
     "PNG": ("image/png", ".png"),
     "WEBP": ("image/webp", ".webp"),
 }
-
-
-class PhotoTooLarge(GridgovError):
-    status = 413
-    code = "too_large"
-
-
-class UnsupportedMediaType(GridgovError):
-    status = 415
-    code = "unsupported_media_type"
 
 
 @dataclass(frozen=True)
