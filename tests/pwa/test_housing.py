@@ -83,7 +83,9 @@ def test_supervisor_sees_projects_at_risk_first_then_a_project_and_its_cases(
     page.wait_for_selector(f'article.incident[data-id="{first["id"]}"]')
 
 
-def test_the_officer_records_progress_with_a_photo(new_context, server, tmp_path):
+def test_the_officer_records_progress_with_a_photo_kept_as_a_draft_until_saved(
+    new_context, server, tmp_path
+):
     page = new_context().new_page()
     sign_in(page, "worker")
     project = _project_named(server, OFFICERS_PROJECT)
@@ -103,6 +105,11 @@ def test_the_officer_records_progress_with_a_photo(new_context, server, tmp_path
     )
     assert _too_small(page, form_controls) == []
     screenshot(page, "housing-update-phone.png")
+    # What was typed, photo included, is kept as a draft across a reload.
+    page.reload()
+    page.wait_for_selector("#housing-update-form .thumbs img")
+    assert page.input_value("#housing-update-form textarea[name=note]") == note
+    assert page.input_value("#housing-update-form input[name=progress_percent]") == "94"
     page.click("#housing-update-form button[type=submit]")
 
     page.wait_for_selector(f'#housing-history li.progress-record:first-child:has-text("{note}")')
@@ -110,6 +117,9 @@ def test_the_officer_records_progress_with_a_photo(new_context, server, tmp_path
     assert len(records) == 1
     assert (records[0]["progress_percent"], records[0]["delivered_units"]) == (94, 300)
     assert (records[0]["author"], len(records[0]["photos"])) == ("worker", 1)
+    page.reload()
+    page.wait_for_selector("#housing-history li.progress-record")
+    assert page.locator("#housing-update-form").count() == 0
 
 
 def test_progress_recorded_offline_is_sent_once_when_back_online(new_context, server, tmp_path):

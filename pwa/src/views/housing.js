@@ -9,7 +9,7 @@ import { clear, h, latestFill, toast } from "../dom.js";
 import { formatDate, formatDateTime, formatNumber, t } from "../i18n.js";
 import { enqueue, itemTitle, outboxBus, outboxItems } from "../outbox.js";
 import { compressPhoto } from "../photos.js";
-import { kvGet, kvSet } from "../store.js";
+import { kvDel, kvGet, kvSet } from "../store.js";
 import { statusChip } from "./common.js";
 
 const FOLLOWED_KEY = "housing:followed";
@@ -231,21 +231,31 @@ async function renderProject(root, id, { navigate }) {
       })));
   }
 
+  // What is typed is kept per project in IndexedDB, photos included, until it is saved or
+  // cancelled: a reload or a closed app loses nothing, as with the report form.
+  const draftKey = `housing:draft:${id}`;
+
   async function openForm() {
     const options = (await choices()) || { risk_level: [project.risk_level], funding_status: [project.funding_status] };
-    const photos = [];
-    const number = (name, value, max) => h("input", { type: "number", name, inputmode: "numeric", min: "0", max, step: "1", required: true, value: String(value) });
-    const percent = number("progress_percent", project.progress_percent, "100");
-    const delivered = number("delivered_units", project.delivered_units, null);
-    const revised = h("input", { type: "date", name: "revised_delivery", value: project.revised_delivery || "" });
-    const select = (name, codes, current, prefix) => {
-      const el = h("select", { name }, codes.map((code) => h("option", { value: code, text: t(`${prefix}${code}`) })));
-      el.value = current;
-      return el;
+    const draft = (await kvGet(draftKey)) || {
+      progress_percent: String(project.progress_percent), delivered_units: String(project.delivered_units),
+      revised_delivery: project.revised_delivery || "", funding_status: project.funding_status,
+      risk_level: project.risk_level, note: "", photos: [],
     };
-    const funding = select("funding_status", options.funding_status, project.funding_status, "housing.funding_");
-    const risk = select("risk_level", options.risk_level, project.risk_level, "housing.risk_");
+    const photos = draft.photos;
+    const number = (name, max) => h("input", { type: "number", name, inputmode: "numeric", min: "0", max, step: "1", required: true });
+    const percent = number("progress_percent", "100");
+    const delivered = number("delivered_units", null);
+    const revised = h("input", { type: "date", name: "revised_delivery" });
+    const select = (name, codes, prefix) => h("select", { name }, codes.map((code) => h("option", { value: code, text: t(`${prefix}${code}`) })));
+    const funding = select("funding_status", options.funding_status, "housing.funding_");
+    const risk = select("risk_level", options.risk_level, "housing.risk_");
     const note = h("textarea", { name: "note", rows: 3, maxlength: 5000 });
+    const inputs = [percent, delivered, revised, funding, risk, note];
+    for (const input of inputs) {
+      input.value = draft[input.name];
+      input.addEventListener("input", () => { draft[input.name] = input.value; kvSet(draftKey, draft); });
+    }
     const thumbs = h("div", { class: "thumbs" });
     const photoInput = h("input", { type: "file", accept: "image/*", capture: "environment", multiple: true, name: "photos", id: "housing-photo-input" });
     const drawThumbs = () => clear(thumbs).append(...photos.map((blob, index) => {
@@ -253,7 +263,7 @@ async function renderProject(root, id, { navigate }) {
       urls.push(url);
       return h("figure", { class: "thumb" }, h("img", { src: url, alt: t("report.photo_n", { n: index + 1 }) }),
         h("button", { type: "button", class: "remove", "aria-label": t("report.remove_photo"), text: "×",
-          onclick: () => { photos.splice(index, 1); drawThumbs(); } }));
+          onclick: () => { photos.splice(index, 1); kvSet(draftKey, draft); drawThumbs(); } }));
     }));
     photoInput.addEventListener("change", async () => {
       const files = [...photoInput.files];
@@ -265,6 +275,7 @@ async function renderProject(root, id, { navigate }) {
           toast(t("report.photo_failed"), "error");
         }
       }
+      await kvSet(draftKey, draft);
       drawThumbs();
     });
     const formError = h("p", { class: "form-error", role: "alert" });
@@ -283,7 +294,10 @@ async function renderProject(root, id, { navigate }) {
       formError,
       h("div", { class: "row" },
         h("button", { type: "submit", class: "primary", text: t("housing.save_update") }),
-        h("button", { type: "button", class: "link", text: t("case.cancel"), onclick: () => clear(formSlot) })));
+        h("button", { type: "button", class: "link", text: t("case.cancel"), onclick: async () => {
+          await kvDel(draftKey);
+          clear(formSlot);
+        } })));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const whole = (input) => (input.value.trim() !== "" && Number.isInteger(Number(input.value)) ? Number(input.value) : null);
@@ -301,10 +315,13 @@ async function renderProject(root, id, { navigate }) {
         kind: "housing_update", project_id: project.id,
         title: t("housing.update_title", { name: project.name, p: formatNumber(body.progress_percent) }),
       });
+      // After the outbox has it: a crash in between leaves both, never neither.
+      await kvDel(draftKey);
       clear(formSlot);
       toast(navigator.onLine ? t("report.sending") : t("report.saved_offline"), "ok");
     });
     clear(formSlot).append(form);
+    drawThumbs();
     percent.focus();
   }
 
@@ -321,6 +338,7 @@ async function renderProject(root, id, { navigate }) {
 
   await load();
   draw();
+  if (project?.may_record_progress && (await kvGet(draftKey))) await openForm();
   outboxBus.addEventListener("change", onOutbox);
   return () => {
     outboxBus.removeEventListener("change", onOutbox);
