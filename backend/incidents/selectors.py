@@ -1,31 +1,62 @@
-"""Reads of incidents. Scope lives here, in `incidents_visible_to`, and every read goes through it:
-a case outside the caller's scope is missing to them, exactly like one that does not exist."""
+"""Reads of incidents and hazard sites. Scope lives here, in `scope_filter`, and every read goes
+through it (`incidents_visible_to`, `hazard_sites_visible_to`): a row outside the caller's scope
+is missing to them, exactly like one that does not exist."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from backend.accounts.models import Role, User
-from backend.core.errors import NotFound
+from backend.core.errors import Forbidden, NotFound
 
-from .models import CategoryCode, Incident, Photo, Severity, Status, Subcategory, TimelineEntry
+from .models import (
+    FINAL_STATUSES,
+    CategoryCode,
+    HazardSite,
+    Incident,
+    Photo,
+    Severity,
+    Status,
+    Subcategory,
+    TimelineEntry,
+)
 
 PETITIONER_PERMISSION = "incidents.view_petitioner"
+# A filter no row passes.
+NOTHING = Q(pk__in=[])
+
+
+def scope_filter(
+    user: User, *, reported_by: str | None = None, assigned_to: str | None = None
+) -> Q:
+    """The scope table of CONTRACT.md as a filter over rows placed by `street_id` and `grid_id`.
+
+    An admin sees everything; a supervisor their streets (the whole zone when given none); a
+    worker their grids, and the rows whose `assigned_to` or `reported_by` field names them
+    wherever those lie; a resident only the rows they reported. A model without such a field
+    (a hazard site) leaves it out, and is then not anyone's own.
+    """
+    if user.role == Role.ADMIN:
+        return Q()
+    if user.role == Role.SUPERVISOR:
+        street_ids = user.street_ids
+        return Q(street_id__in=street_ids) if street_ids else Q()
+    own = Q(**{reported_by: user}) if reported_by else NOTHING
+    if user.role == Role.WORKER:
+        grid_ids = list(user.grids.values_list("pk", flat=True))
+        if assigned_to:
+            own = Q(**{assigned_to: user}) | own
+        return Q(grid_id__in=grid_ids) | own
+    return own
 
 
 def incidents_visible_to(user: User) -> QuerySet[Incident]:
-    incidents = Incident.objects.all()
-    if user.role == Role.ADMIN:
-        return incidents
-    if user.role == Role.SUPERVISOR:
-        street_ids = user.street_ids
-        return incidents.filter(street_id__in=street_ids) if street_ids else incidents
-    if user.role == Role.WORKER:
-        grid_ids = list(user.grids.values_list("pk", flat=True))
-        return incidents.filter(Q(grid_id__in=grid_ids) | Q(assignee=user) | Q(reporter=user))
-    return incidents.filter(reporter=user)
+    return Incident.objects.filter(
+        scope_filter(user, reported_by="reporter", assigned_to="assignee")
+    )
 
 
 def supervises(user: User, incident: Incident) -> bool:
@@ -178,3 +209,56 @@ def categories_list() -> list[dict]:
         }
         for code, label in CategoryCode.choices
     ]
+
+
+def hazard_sites_visible_to(user: User) -> QuerySet[HazardSite]:
+    """The sites in the user's scope, placed like cases; residents have none."""
+    return HazardSite.objects.filter(scope_filter(user))
+
+
+def hazard_sites_check_staff(user: User) -> None:
+    if user.role not in (Role.WORKER, Role.SUPERVISOR, Role.ADMIN):
+        raise Forbidden("Hazard sites are for grid workers and supervisors.")
+
+
+def _hazards_counted(sites: QuerySet[HazardSite], user: User) -> QuerySet[HazardSite]:
+    """`hazards` and `open_hazards`: the site's safety cases the user may see, counted in the
+    same query as the sites (a subquery each, not a query per site)."""
+    hazards = incidents_visible_to(user).filter(
+        hazard_site=OuterRef("pk"), category=CategoryCode.SAFETY
+    )
+
+    def counted(cases: QuerySet[Incident]) -> Coalesce:
+        per_site = cases.order_by().values("hazard_site").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(per_site, output_field=IntegerField()), 0)
+
+    return sites.select_related("street", "grid").annotate(
+        hazards=counted(hazards),
+        open_hazards=counted(hazards.exclude(status__in=FINAL_STATUSES)),
+    )
+
+
+def hazard_sites_list(*, user: User, street: str | None, limit: int = 500) -> list[HazardSite]:
+    hazard_sites_check_staff(user)
+    sites = hazard_sites_visible_to(user)
+    if street:
+        sites = sites.filter(street__code=street)
+    return list(_hazards_counted(sites, user)[:limit])
+
+
+def hazard_site_get(*, user: User, site_id: str) -> HazardSite:
+    """A site in the user's scope; any other is not found, like a missing one."""
+    hazard_sites_check_staff(user)
+    found = None
+    if site_id.isascii() and site_id.isdigit() and len(site_id) < 19:
+        sites = _hazards_counted(hazard_sites_visible_to(user), user)
+        found = sites.filter(pk=int(site_id)).first()
+    if found is None:
+        raise NotFound("No such hazard site.")
+    return found
+
+
+def hazard_site_history(*, user: User, site: HazardSite, limit: int = 200) -> list[Incident]:
+    """The site's safety cases the user may see, newest first."""
+    cases = incidents_visible_to(user).filter(hazard_site=site, category=CategoryCode.SAFETY)
+    return list(_with_relations(cases.order_by("-created_at", "-id"))[:limit])

@@ -2,6 +2,8 @@
 
 import uuid
 
+from django.db import connection
+
 from backend.incidents.models import HazardSite
 from backend.incidents.services import incident_create
 from backend.incidents.services.create import NewIncident
@@ -81,3 +83,46 @@ def test_unknown_site_is_404_and_bad_input_is_422(worker):
     assert client.get("/hazard-sites/abc").status_code == 404
     assert client.post("/hazard-sites", {**SITE, "lon": 999}).status_code == 422
     assert client.post("/hazard-sites", {**SITE, "name": ""}).status_code == 422
+
+
+def _file_hazard(reporter, site_id: int) -> None:
+    incident_create(
+        reporter=reporter,
+        report=NewIncident(
+            client_id=uuid.uuid4(),
+            category="safety",
+            title="消防通道堵塞",
+            lon=123.805,
+            lat=41.805,
+            hazard_site=str(site_id),
+        ),
+    )
+
+
+def _queries(call) -> int:
+    # Counted at the cursor: the request's start clears `connection.queries` under a capture.
+    count = 0
+
+    def counting(execute, sql, params, many, context):
+        nonlocal count
+        count += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counting):
+        call()
+    return count
+
+
+def test_the_list_costs_the_same_queries_for_two_sites_or_eight(worker, django_assert_num_queries):
+    as_worker = sign_in(worker)
+    for _ in range(2):
+        _file_hazard(worker, as_worker.post("/hazard-sites", SITE).json()["id"])
+    for_two = _queries(lambda: as_worker.get("/hazard-sites"))
+    for _ in range(6):
+        _file_hazard(worker, as_worker.post("/hazard-sites", SITE).json()["id"])
+
+    with django_assert_num_queries(for_two):
+        listed = as_worker.get("/hazard-sites").json()
+
+    assert len(listed) == 8
+    assert {(site["hazards"], site["open_hazards"]) for site in listed} == {(1, 1)}

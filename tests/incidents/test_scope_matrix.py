@@ -1,10 +1,12 @@
 """Who sees which case, and whom they see behind it: every cell of the scope table of
-CONTRACT.md, for listing, detail, acting and photos alike (out of scope is 404, like missing)."""
+CONTRACT.md, for listing, detail, acting and photos alike (out of scope is 404, like missing),
+and for the hazard sites, which are placed and scoped like cases."""
 
 import pytest
 from django.contrib.auth.models import Permission
 
-from backend.accounts.models import Role
+from backend.accounts.models import Role, User
+from backend.incidents.services.hazard_sites import hazard_site_create
 from tests.conftest import ApiClient, make_user, sign_in
 
 from .conftest import (
@@ -16,6 +18,7 @@ from .conftest import (
     act_ok,
     assert_error,
     image_bytes,
+    report_body,
     submit,
     upload,
 )
@@ -152,6 +155,76 @@ def test_a_missing_case_and_one_out_of_scope_look_the_same(world):
 
     assert out_of_scope.status_code == missing.status_code == 404
     assert out_of_scope.json() == missing.json()
+
+
+# Hazard sites ------------------------------------------------------------------------------
+
+SITES = {
+    "grid_1_01": IN_GRID_1_01,
+    "grid_1_03": IN_GRID_1_03,
+    "east": IN_GRID_2_01,
+    "outside": OUTSIDE,
+}
+
+# Which sites each member of staff sees: placed like cases, and nobody's own.
+SEES_SITES = {
+    "worker": {"grid_1_01"},
+    "worker2": {"grid_1_03"},
+    "supervisor": set(SITES),
+    "west_supervisor": {"grid_1_01", "grid_1_03"},
+    "admin": set(SITES),
+}
+
+
+@pytest.fixture
+def sites(world) -> dict[str, int]:
+    admin = User.objects.get(username="admin")
+    return {
+        name: hazard_site_create(
+            user=admin, name=f"site {name}", kind="enterprise", address="", lon=lon, lat=lat
+        ).pk
+        for name, (lon, lat) in SITES.items()
+    }
+
+
+@pytest.mark.parametrize("caller", list(SEES_SITES))
+def test_the_site_list_holds_exactly_the_sites_in_scope(world, sites, caller):
+    clients, _ = world
+
+    listed = clients[caller].get("/hazard-sites").json()
+
+    assert {site["id"] for site in listed} == {sites[name] for name in SEES_SITES[caller]}
+
+
+@pytest.mark.parametrize("caller", list(SEES_SITES))
+def test_site_details_are_200_in_scope_and_404_outside(world, sites, caller):
+    clients, _ = world
+
+    for name, site_id in sites.items():
+        response = clients[caller].get(f"/hazard-sites/{site_id}")
+        if name in SEES_SITES[caller]:
+            assert response.status_code == 200, (caller, name)
+            assert response.json()["id"] == site_id
+        else:
+            assert_error(response, 404, code="not_found")
+
+
+@pytest.mark.parametrize("caller", ["resident", "neighbour"])
+def test_residents_are_refused_every_site(world, sites, caller):
+    clients, _ = world
+
+    assert_error(clients[caller].get("/hazard-sites"), 403)
+    for site_id in sites.values():
+        assert_error(clients[caller].get(f"/hazard-sites/{site_id}"), 403)
+
+
+def test_a_case_cannot_name_a_site_out_of_the_reporters_scope(world, sites):
+    clients, _ = world
+    body = report_body(category="safety", hazard_site=sites["grid_1_01"], at=IN_GRID_1_03)
+
+    response = clients["worker2"].post("/incidents", body)
+
+    assert_error(response, 422, field="hazard_site")
 
 
 # Reporter identity -------------------------------------------------------------------------

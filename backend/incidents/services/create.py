@@ -29,7 +29,7 @@ from ..models import (
     Status,
     Subcategory,
 )
-from ..selectors import incidents_visible_to
+from ..selectors import hazard_sites_visible_to, incidents_visible_to
 from .events import incident_event_record
 from .timeline import timeline_record
 
@@ -132,7 +132,10 @@ def _links(reporter: User, report: NewIncident) -> _Links:
             report.repeat_of,
             field="repeat_of",
         ),
-        hazard_site=_by_id(HazardSite.objects.all, report.hazard_site, field="hazard_site"),
+        # A site out of the reporter's scope is missing to them, as in the sites' own list.
+        hazard_site=_by_id(
+            lambda: hazard_sites_visible_to(reporter), report.hazard_site, field="hazard_site"
+        ),
         housing_project=_by_id(
             HousingProject.objects.all, report.housing_project, field="housing_project"
         ),

@@ -2,17 +2,12 @@
 
 from django.db import transaction
 
-from backend.accounts.models import Role, User
+from backend.accounts.models import User
 from backend.boundaries.locator import locate
 from backend.boundaries.models import Grid, Street
-from backend.core.errors import Forbidden
 
 from ..models import HazardSite
-
-
-def staff_only(user: User) -> None:
-    if user.role == Role.RESIDENT:
-        raise Forbidden("Hazard sites are for grid workers and supervisors.")
+from ..selectors import hazard_sites_check_staff
 
 
 @transaction.atomic
@@ -20,7 +15,7 @@ def hazard_site_create(
     *, user: User, name: str, kind: str, address: str, lon: float, lat: float
 ) -> HazardSite:
     """A new site, placed in its street and grid."""
-    staff_only(user)
+    hazard_sites_check_staff(user)
     location = locate(lon, lat)
     return HazardSite.objects.create(
         name=name,
