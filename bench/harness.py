@@ -74,6 +74,12 @@ def server_start(command: list[str], env: dict, port: int) -> subprocess.Popen:
     raise SystemExit(f"server did not start: {' '.join(command)}")
 
 
+def clock() -> float:
+    """Seconds on the system-wide monotonic clock: times taken in different processes of this
+    machine compare, which `perf_counter` does not promise."""
+    return time.clock_gettime(time.CLOCK_MONOTONIC)
+
+
 def percentile(ordered: list[float], fraction: float) -> float:
     """The value below which `fraction` of the sorted values lie (nearest rank)."""
     return ordered[max(0, round(len(ordered) * fraction) - 1)]
@@ -90,6 +96,13 @@ def machine_pace_ms() -> float:
             total += n
         best = min(best, time.perf_counter() - started)
     return best * 1000
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, from /proc."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def paced(run: Callable[[], Result]) -> tuple[Result, str]:
