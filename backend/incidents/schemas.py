@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, BeforeValidator, Field, field_validator
 
 from backend.accounts.models import User
 from backend.boundaries.schemas import CRS_NOTE, PointCrs
+from gis.navigation import navigation_links
 
 from . import workflow
 from .models import Incident, TimelineEntry
@@ -183,6 +184,14 @@ class IncidentOut(Schema):
     housing_project: int | None
 
 
+class NavOut(Schema):
+    geo: str = Field(description="geo: URI (RFC 5870) at the WGS-84 point")
+    amap: str = Field(description="AMap marker link, the point in GCJ-02")
+    baidu: str = Field(description="Baidu Map marker link, the point in BD-09")
+    gcj02: list[float] = Field(description="[lon, lat] in GCJ-02 degrees")
+    bd09: list[float] = Field(description="[lon, lat] in BD-09 degrees")
+
+
 class AllowedActionOut(Schema):
     action: str
     needs: dict[str, workflow.Need] = Field(
@@ -197,6 +206,7 @@ class AllowedActionOut(Schema):
 
 class IncidentDetailOut(IncidentOut):
     timeline: list[TimelineOut]
+    nav: NavOut = Field(description="Links that open a map app at the case, for finding it")
     actions: list[str] = Field(description="What the caller may do to this case now")
     allowed_actions: list[AllowedActionOut] = Field(
         description="The same actions, each with what it needs"
@@ -277,6 +287,7 @@ def incident_detail_out(incident: Incident, viewer: User) -> dict:
     return {
         **incident_out(incident, viewer),
         "timeline": [_entry_out(entry, incident, hide_reporter) for entry in entries],
+        "nav": navigation_links(incident.lon, incident.lat, incident.title),
         "actions": actions,
         "allowed_actions": [
             {

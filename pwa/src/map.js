@@ -1,6 +1,7 @@
 // Leaflet maps. Base tiles come from config.json (GRIDGOV_TILE_URL at build time); without a
 // template, or when tiles fail, the grid outlines on a plain background are the map.
 // All coordinates are WGS-84 longitude/latitude, as the API sends and takes them.
+import { h } from "./dom.js";
 import * as L from "./vendor/leaflet/leaflet-src.esm.js";
 
 export { L };
@@ -38,6 +39,72 @@ export function createMap(element, { zoom = 13 } = {}) {
   // The container may get its size after creation (views are built before being shown).
   requestAnimationFrame(() => map.invalidateSize());
   return map;
+}
+
+export const hasBaseTiles = () => Boolean(config?.tile_url);
+
+// Where a name goes: the area-weighted centroid of the largest outer ring (lon/lat degrees are
+// close enough to planar at a grid's size).
+function labelPoint(geometry) {
+  const rings = geometry.type === "Polygon" ? [geometry.coordinates[0]]
+    : geometry.type === "MultiPolygon" ? geometry.coordinates.map((p) => p[0]) : [];
+  let best = null;
+  for (const ring of rings) {
+    let area = 0;
+    let x = 0;
+    let y = 0;
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) {
+      const cross = ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
+      area += cross;
+      x += (ring[j][0] + ring[i][0]) * cross;
+      y += (ring[j][1] + ring[i][1]) * cross;
+    }
+    if (area && (!best || Math.abs(area) > best.area)) best = { area: Math.abs(area), lon: x / (3 * area), lat: y / (3 * area) };
+  }
+  return best ? [best.lat, best.lon] : null;
+}
+
+// A grid's name shows where the grid is at least this wide on screen; street names show where
+// most grids are too small to carry theirs.
+const LABEL_MIN_PX = 64;
+
+// Without base tiles the outlines are the map: street outlines, and the names of streets and
+// grids written on it, so a place can be recognised with no tiles at all.
+export function placeNames(map, { grids, streets, outlineStreets = true }) {
+  if (hasBaseTiles()) return null;
+  if (outlineStreets) {
+    L.geoJSON(streets || { type: "FeatureCollection", features: [] }, {
+      interactive: false, style: { color: "#343a40", weight: 2, fill: false, dashArray: "6 4" },
+    }).addTo(map);
+  }
+  const label = (feature, kind) => {
+    const at = feature.geometry && labelPoint(feature.geometry);
+    if (!at) return null;
+    const icon = L.divIcon({ className: `place-label ${kind}`, html: "", iconSize: null });
+    const marker = L.marker(at, { icon, interactive: false, keyboard: false });
+    marker.on("add", () => marker.getElement().replaceChildren(h("span", { text: feature.properties.name })));
+    return { marker, bounds: L.geoJSON(feature).getBounds() };
+  };
+  const gridLabels = (grids?.features || []).map((f) => label(f, "grid")).filter(Boolean);
+  const streetLabels = (streets?.features || []).map((f) => label(f, "street")).filter(Boolean);
+  const widthPx = (bounds) => map.latLngToLayerPoint(bounds.getNorthEast()).x - map.latLngToLayerPoint(bounds.getSouthWest()).x;
+  function show() {
+    let shown = 0;
+    for (const { marker, bounds } of gridLabels) {
+      const fits = widthPx(bounds) >= LABEL_MIN_PX;
+      shown += fits;
+      if (fits) marker.addTo(map);
+      else marker.remove();
+    }
+    const streetsToo = shown < gridLabels.length / 2;
+    for (const { marker } of streetLabels) {
+      if (streetsToo) marker.addTo(map);
+      else marker.remove();
+    }
+  }
+  map.on("zoomend", show);
+  show();
+  return { gridLabels, streetLabels };
 }
 
 export const STATUS_COLOURS = {

@@ -1,7 +1,8 @@
 // A case: its facts, photos, timeline, and the buttons for exactly the actions the server
 // lists in `actions` for this caller now (the workflow table lives on the server).
 import { api, ApiError, NetworkError, photoObjectUrl } from "../api.js";
-import { categoryName, gridByCode, gridName, loadGrids, subcategoryName } from "../data.js";
+import { categoryName, gridByCode, gridName, loadGrids, loadStreets, subcategoryName } from "../data.js";
+import { createMap, L, placeNames } from "../map.js";
 import { clear, h, toast } from "../dom.js";
 import { formatDateTime, t } from "../i18n.js";
 import { liveBus } from "../live.js";
@@ -62,7 +63,28 @@ export async function renderIncident(container, id, { onChanged, back } = {}) {
     incident = { ...cached.incident, timeline: [], actions: [] };
     savedAt = cached.at;
   }
-  await loadGrids();
+  const boundaries = await Promise.all([loadGrids(), loadStreets()]);
+
+  // A small map of the place (outlines and names even without tiles) and links that open the
+  // phone's map app there; the AMap and Baidu points are converted by the server (gis.coords).
+  let caseMap = null;
+  const mapEl = h("div", { class: "case-map", id: "case-map", role: "img", "aria-label": t("case.map") });
+  function drawMap() {
+    caseMap?.remove();
+    caseMap = createMap(mapEl, { zoom: 16 });
+    L.geoJSON(boundaries[0], { interactive: false, style: (f) => ({ color: f.properties.code === incident.grid ? "#0b6e4f" : "#7a8a84", weight: f.properties.code === incident.grid ? 2.5 : 1, fillOpacity: 0.06 }) }).addTo(caseMap);
+    placeNames(caseMap, { grids: boundaries[0], streets: boundaries[1] });
+    L.marker([incident.lat, incident.lon], { icon: L.divIcon({ className: "pin", iconSize: [28, 28], iconAnchor: [14, 28] }), interactive: false, keyboard: false }).addTo(caseMap);
+    // The case's grid in view with the point, so its outline and name are there to see.
+    const grid = gridByCode(incident.grid);
+    if (grid) caseMap.fitBounds(L.geoJSON(grid).getBounds().extend([incident.lat, incident.lon]).pad(0.05));
+    else caseMap.setView([incident.lat, incident.lon], 16);
+  }
+  function navLinks(nav) {
+    const link = (href, key, kind) => h("a", { class: "button small nav-link", href, target: kind === "geo" ? null : "_blank", rel: "noopener", dataset: { kind }, text: t(key) });
+    return h("div", { class: "nav-links" }, h("strong", { text: t("case.navigate") }),
+      link(nav.geo, "case.nav_geo", "geo"), link(nav.amap, "case.nav_amap", "amap"), link(nav.baidu, "case.nav_baidu", "baidu"));
+  }
 
   function draw() {
     clear(container);
@@ -94,6 +116,8 @@ export async function renderIncident(container, id, { onChanged, back } = {}) {
       h("h1", { text: incident.title }),
       incident.description ? h("p", { class: "description", text: incident.description }) : null,
       h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })])),
+      mapEl,
+      incident.nav ? navLinks(incident.nav) : null,
       incident.photos.length ? photos : null,
       savedAt ? null : actionsPanel(),
       savedAt ? null : h("h2", { text: t("case.timeline") }),
@@ -105,6 +129,9 @@ export async function renderIncident(container, id, { onChanged, back } = {}) {
           h("span", { class: "who", text: ` · ${entryActor(entry)}` })),
         entry.note ? h("div", { class: "note", text: entry.note }) : null))),
     ));
+    // The map element moves with each redraw; Leaflet only needs to measure it again.
+    if (caseMap) caseMap.invalidateSize();
+    else drawMap();
   }
 
   function actionsPanel() {
@@ -196,6 +223,7 @@ export async function renderIncident(container, id, { onChanged, back } = {}) {
   draw();
   return () => {
     liveBus.removeEventListener("incident", onLive);
+    caseMap?.remove();
     urls.forEach((url) => URL.revokeObjectURL(url));
   };
 }

@@ -2,7 +2,7 @@
 // kinds). Position from GPS with its accuracy, adjustable by dragging the pin; photos from
 // the camera, shrunk on the phone. Every keystroke is kept as a draft in IndexedDB, and a
 // submitted report goes to the outbox first, so nothing typed is lost offline or on reload.
-import { boundsOf, createMap, L } from "../map.js";
+import { boundsOf, createMap, L, placeNames } from "../map.js";
 import { getCategories, loadGrids, loadStreets } from "../data.js";
 import { clear, h, toast } from "../dom.js";
 import { api, NetworkError, query } from "../api.js";
@@ -266,12 +266,13 @@ export async function render(root, { user, navigate }) {
   housingProject.sync();
 
   map = createMap(mapEl, { zoom: 14 });
-  const grids = await loadGrids();
+  const [grids, streets] = await Promise.all([loadGrids(), loadStreets()]);
   const mine = new Set(user.grids || []);
   L.geoJSON(grids, {
     interactive: false,
     style: (f) => ({ color: mine.has(f.properties.code) ? "#0b6e4f" : "#7a8a84", weight: mine.has(f.properties.code) ? 2 : 1, fillOpacity: mine.has(f.properties.code) ? 0.08 : 0 }),
   }).addTo(map);
+  placeNames(map, { grids, streets });
   const myBounds = boundsOf(grids.features.filter((f) => mine.has(f.properties.code)));
   if (draft.lat !== null) placePin(true);
   else if (myBounds) map.fitBounds(myBounds);

@@ -6,7 +6,7 @@ import { categoryName, getCategories, gridName, loadGrids, loadStreets } from ".
 import { clear, h, toast } from "../dom.js";
 import { formatNumber, language, t } from "../i18n.js";
 import { liveBus } from "../live.js";
-import { boundsOf, clusteredIncidents, createMap, L } from "../map.js";
+import { boundsOf, clusteredIncidents, createMap, L, placeNames } from "../map.js";
 import { dayBound, emptyState, incidentCard, OPEN_STATUSES } from "./common.js";
 import { renderIncident } from "./incident.js";
 
@@ -99,6 +99,7 @@ async function renderMap(root) {
     },
   }).addTo(map);
   L.geoJSON(streets, { interactive: false, style: { color: "#343a40", weight: 2.5, fill: false } }).addTo(map);
+  placeNames(map, { grids, streets, outlineStreets: false });
   const all = boundsOf(grids.features);
   if (all) map.fitBounds(all);
   const markers = clusteredIncidents(map, {

@@ -1,10 +1,10 @@
 // "My grid": the worker's grid outlines over the others, and the open cases on them.
 import { api, NetworkError, query } from "../api.js";
-import { loadGrids } from "../data.js";
+import { loadGrids, loadStreets } from "../data.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { liveBus } from "../live.js";
-import { boundsOf, clusteredIncidents, createMap, L } from "../map.js";
+import { boundsOf, clusteredIncidents, createMap, L, placeNames } from "../map.js";
 import { kvGet } from "../store.js";
 import { OPEN_STATUSES } from "./common.js";
 
@@ -12,7 +12,7 @@ export async function render(root, { user, navigate }) {
   const mapEl = h("div", { class: "full-map", id: "worker-map" });
   root.append(h("section", { class: "map-page" }, mapEl));
   const map = createMap(mapEl);
-  const grids = await loadGrids();
+  const [grids, streets] = await Promise.all([loadGrids(), loadStreets()]);
   const mine = new Set(user.grids || []);
   L.geoJSON(grids, {
     style: (f) => mine.has(f.properties.code)
@@ -20,6 +20,7 @@ export async function render(root, { user, navigate }) {
       : { color: "#8a9a94", weight: 1, fillOpacity: 0 },
     onEachFeature: (f, layer) => layer.bindTooltip(f.properties.name, { sticky: true }),
   }).addTo(map);
+  placeNames(map, { grids, streets });
   const bounds = boundsOf(grids.features.filter((f) => mine.has(f.properties.code)));
   if (bounds) map.fitBounds(bounds.pad(0.1));
   const markers = clusteredIncidents(map, {
