@@ -76,6 +76,7 @@ def test_supervisor_sees_projects_at_risk_first_then_a_project_and_its_cases(
     cases = page.locator("#housing-cases li.case")
     assert cases.count() == len(project["cases"])
     assert project["cases"], "the demo links housing complaints to the stalled project"
+    assert _too_small(page, ".project-page button, .project-page li.case") == []
     screenshot(page, f"housing-project-{name}.png")
 
     first = project["cases"][0]
