@@ -6,7 +6,7 @@ from functools import cached_property
 
 import numpy as np
 import shapely
-from shapely import MultiPolygon, Point, Polygon, STRtree
+from shapely import MultiPolygon, Polygon, STRtree
 
 
 class GridLocator:
@@ -47,15 +47,19 @@ class GridLocator:
 
     def locate(self, lon: float, lat: float) -> str | None:
         """Code of the grid covering (lon, lat) in EPSG:4326 degrees, or None."""
-        if not (math.isfinite(lon) and math.isfinite(lat)):
-            return None
-        hits = self._tree.query(Point(lon, lat), predicate="intersects")
-        # Most points hit one grid: skip numpy min() there, it is a visible share of a lookup.
-        if hits.size == 1:
-            return self._code_list[hits[0]]
-        if hits.size == 0:
-            return None
-        return self._code_list[hits.min()]
+        # A tree query costs a point object and a numpy array a call; the buckets' lists find
+        # the candidates with float comparisons alone (NaN and infinities fail them all).
+        boxes, polygons = self._box_list, self._polygon_list
+        for index in self._buckets.listed_at(lon, lat):
+            min_x, min_y, max_x, max_y = boxes[index]
+            # Candidates come in code order, so the first grid that covers the point wins.
+            if (
+                min_x <= lon <= max_x
+                and min_y <= lat <= max_y
+                and shapely.intersects_xy(polygons[index], lon, lat)
+            ):
+                return self._code_list[index]
+        return None
 
     def locate_many(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
         """Grid code (or None) for each EPSG:4326 lon/lat pair, as an object array."""
@@ -74,6 +78,14 @@ class GridLocator:
     @cached_property
     def _buckets(self) -> "_BoxBuckets":
         return _BoxBuckets(shapely.bounds(self._polygons))
+
+    @cached_property
+    def _box_list(self) -> list[list[float]]:
+        return self._buckets.grid_bounds.tolist()
+
+    @cached_property
+    def _polygon_list(self) -> list:
+        return list(self._polygons)
 
     def _winners(self, lons: np.ndarray, lats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(point index, tree index of its lowest-code grid) for the points in some grid."""
@@ -137,6 +149,7 @@ class _BoxBuckets:
             self.scale_x = self.scale_y = 0.0
             self.offsets = np.zeros(2, dtype=np.int64)
             self.grids = np.zeros(0, dtype=np.int64)
+            self._grid_list, self._offset_list = [], [0, 0]
             return
         boxes = grid_bounds[usable]
         self.min_x, self.min_y = boxes[:, 0].min(), boxes[:, 1].min()
@@ -165,12 +178,24 @@ class _BoxBuckets:
         self.grids = grids[order]
         sizes = np.bincount(bucket, minlength=self.columns * self.rows)
         self.offsets = np.r_[0, np.cumsum(sizes)]
+        # Python lists for one point at a time: indexing numpy arrays per call costs more.
+        self._grid_list: list[int] = self.grids.tolist()
+        self._offset_list: list[int] = self.offsets.tolist()
 
     def _cells(self, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         columns = ((xs - self.min_x) * self.scale_x).astype(np.int64)
         rows = ((ys - self.min_y) * self.scale_y).astype(np.int64)
         # The extent's top and right edges belong to the last bucket.
         return np.minimum(columns, self.columns - 1), np.minimum(rows, self.rows - 1)
+
+    def listed_at(self, x: float, y: float) -> list[int]:
+        """The grids listed in the bucket of one point, in ascending index; none outside."""
+        if not (self.min_x <= x <= self.max_x and self.min_y <= y <= self.max_y):
+            return []
+        column = min(int((x - self.min_x) * self.scale_x), self.columns - 1)
+        row = min(int((y - self.min_y) * self.scale_y), self.rows - 1)
+        bucket = row * self.columns + column
+        return self._grid_list[self._offset_list[bucket] : self._offset_list[bucket + 1]]
 
     def inside(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         """Indices of the points inside the grids' extent (edges included)."""

@@ -130,3 +130,22 @@ def test_an_empty_polygon_is_never_the_answer():
         "21040400101001",
         None,
     ]
+
+
+def test_lookups_equal_a_search_of_every_grid_in_code_order():
+    cells = voronoi_cut(shapely.box(0, 0, 1, 1), 60, seed=4)
+    codes = [f"21040400{i % 9 + 1}{i:05d}" for i in range(len(cells))]
+    locator = GridLocator(codes, cells)
+    by_code = sorted(zip(codes, cells, strict=True))
+    rng = np.random.default_rng(8)
+    vertices = shapely.get_coordinates(cells)
+    lons = np.r_[rng.uniform(-0.1, 1.1, 500), vertices[:, 0]]
+    lats = np.r_[rng.uniform(-0.1, 1.1, 500), vertices[:, 1]]
+
+    def searched(lon: float, lat: float) -> str | None:
+        point = shapely.Point(lon, lat)
+        return next((code for code, cell in by_code if cell.intersects(point)), None)
+
+    expected = [searched(x, y) for x, y in zip(lons, lats, strict=True)]
+    assert [locator.locate(x, y) for x, y in zip(lons, lats, strict=True)] == expected
+    assert locator.locate_many(lons, lats).tolist() == expected
