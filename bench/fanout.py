@@ -312,7 +312,9 @@ def measure(args, env: dict, plan: list[dict], points: dict) -> dict:
                 sum(o[2] for o in opens),
             )
 
+        connect_cpu = cpu_seconds(server.pid)
         (connect_s, opened, failures), connect_pace = paced(burst)
+        connect_cpu = cpu_seconds(server.pid) - connect_cpu
         memory_kib = rss_kib(server.pid) - rss_before
         progress(f"  {opened} open, {failures} failed, in {connect_s:.1f} s; filing reports…")
         token = plan[-1]["token"]
@@ -342,6 +344,7 @@ def measure(args, env: dict, plan: list[dict], points: dict) -> dict:
         "failures": failures,
         "memory_kib": memory_kib,
         "connect_pace": connect_pace,
+        "connect_cpu": connect_cpu,
         "fanout_pace": fanout_pace,
         "server_cpu": server_cpu,
         **delivery_times(filed, arrivals, plan),
@@ -392,7 +395,10 @@ def main() -> None:
         f"{args.reports} reports at {args.rate:g}/s, server memory "
         f"{result['memory_kib'] / args.sockets:.0f} KiB a socket"
     )
-    print(f"burst connect {result['connect_s']:.1f} s, {result['failures']} connect errors")
+    print(
+        f"burst connect {result['connect_s']:.1f} s, {result['failures']} connect errors, "
+        f"server CPU {result['connect_cpu']:.1f} s"
+    )
     print("from the POST's sending to     count  missing   p50 ms   p99 ms   max ms     pace")
     for label, series, pace in (
         ("each delivery", each, ""),
