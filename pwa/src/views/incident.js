@@ -1,5 +1,6 @@
 // A case: its facts, photos, timeline, and the buttons for exactly the actions the server
-// lists in `actions` for this caller now (the workflow table lives on the server).
+// lists in `allowed_actions` for this caller now, each form asking for what the server says the
+// action needs (the workflow table lives on the server; the app keeps no copy of it).
 import { api, ApiError, NetworkError, photoObjectUrl } from "../api.js";
 import { categoryName, gridByCode, gridName, loadGrids, loadStreets, subcategoryName } from "../data.js";
 import { createMap, L, placeNames } from "../map.js";
@@ -10,18 +11,6 @@ import { compressPhoto } from "../photos.js";
 import { statusChip } from "./common.js";
 import { cachedCase } from "./list.js";
 
-// Which actions ask for more than a click.
-const NEEDS = {
-  reject: { note: true },
-  resolve: { note: true, photo: true },
-  dispute: { note: true },
-  reopen: { note: true },
-  extend: { note: true, due: true },
-  dispatch: { assignee: true },
-  reassign: { assignee: true },
-  handle_on_spot: { note: false, noteOptional: true, photo: true },
-  comment: { note: true },
-};
 const PRIMARY = ["accept", "dispatch", "start", "resolve", "verify", "confirm", "handle_on_spot"];
 
 function localInputValue(date) {
@@ -42,7 +31,36 @@ function withOffset(localValue) {
 // whose name the server leaves out for those who may not see it.
 function entryActor(entry) {
   if (entry.system) return t("case.system");
-  return entry.actor || t("case.reporter_hidden");
+  return entry.actor_display_name || entry.actor || t("case.reporter_hidden");
+}
+
+// A new deadline three days on from the later of now and the current one: an overdue case's
+// old deadline plus three days may already be past, which the server refuses.
+const EXTENSION_MS = 3 * 86400000;
+export function suggestedDueAt(dueAt, now = new Date()) {
+  const from = Math.max(now.getTime(), dueAt ? new Date(dueAt).getTime() : 0);
+  return new Date(from + EXTENSION_MS);
+}
+
+// The grid's workers by name; the login is added only where two share a name.
+function workerChoices(grid) {
+  const properties = gridByCode(grid)?.properties || {};
+  const names = properties.worker_names || {};
+  const workers = (properties.workers || []).map((username) => ({ username, name: names[username] || username }));
+  const count = new Map();
+  for (const w of workers) count.set(w.name, (count.get(w.name) || 0) + 1);
+  return workers.map((w) => ({ ...w, label: count.get(w.name) > 1 ? `${w.name} (${w.username})` : w.name }));
+}
+
+// The petitions the user can see, newest first, for picking the earlier case by its number.
+async function visiblePetitions() {
+  const items = [];
+  for (let page = 1; page <= 5; page += 1) {
+    const data = await api(`/incidents?category=petition&page_size=100&page=${page}`);
+    items.push(...data.items);
+    if (items.length >= data.count || !data.items.length) break;
+  }
+  return items;
 }
 
 export async function renderIncident(container, id, { onChanged, back } = {}) {
@@ -60,7 +78,7 @@ export async function renderIncident(container, id, { onChanged, back } = {}) {
       clear(container).append(h("article", { class: "card incident" }, backButton(), h("p", { class: "form-error", text: message })));
       return () => {};
     }
-    incident = { ...cached.incident, timeline: [], actions: [] };
+    incident = { ...cached.incident, timeline: [], actions: [], allowed_actions: [] };
     savedAt = cached.at;
   }
   const boundaries = await Promise.all([loadGrids(), loadStreets()]);
@@ -86,6 +104,19 @@ export async function renderIncident(container, id, { onChanged, back } = {}) {
       link(nav.geo, "case.nav_geo", "geo"), link(nav.amap, "case.nav_amap", "amap"), link(nav.baidu, "case.nav_baidu", "baidu"));
   }
 
+  // The earlier case of a repeat petition, by its number (fetched once, then redrawn).
+  const numbers = new Map();
+  function repeatNumber(earlierId) {
+    if (!numbers.has(earlierId)) {
+      numbers.set(earlierId, `#${earlierId}`);
+      api(`/incidents/${earlierId}`).then((earlier) => {
+        numbers.set(earlierId, earlier.number);
+        draw();
+      }).catch(() => {});
+    }
+    return numbers.get(earlierId);
+  }
+
   function draw() {
     clear(container);
     const facts = [
@@ -97,7 +128,9 @@ export async function renderIncident(container, id, { onChanged, back } = {}) {
       incident.address ? [t("report.address"), incident.address] : null,
       [t("case.reporter"), incident.reporter.display_name || incident.reporter.username || t(`role.${incident.reporter.role}`)],
       incident.reporter.phone ? [t("auth.phone"), incident.reporter.phone] : null,
-      [t("case.assignee"), incident.assignee || "–"],
+      [t("case.assignee"), incident.assignee_display_name || incident.assignee || "–"],
+      incident.category === "petition" ? [t("report.people_count"), String(incident.people_count)] : null,
+      incident.repeat_of ? [t("case.repeat_of"), repeatNumber(incident.repeat_of)] : null,
       [t("case.created"), formatDateTime(incident.created_at)],
       incident.due_at ? [t("case.due_at"), formatDateTime(incident.due_at) + (incident.overdue ? ` · ${t("case.overdue")}` : "")] : null,
     ].filter(Boolean);
@@ -134,86 +167,144 @@ export async function renderIncident(container, id, { onChanged, back } = {}) {
     else drawMap();
   }
 
-  function actionsPanel() {
-    const panel = h("div", { class: "actions", id: "case-actions" });
-    const form = h("div", { class: "action-form" });
-    const actions = incident.actions.filter((a) => a !== "comment");
-    for (const action of actions) {
-      panel.append(h("button", {
-        type: "button", class: PRIMARY.includes(action) ? "primary" : "", dataset: { action },
-        text: t(`action.${action}`), onclick: () => (NEEDS[action] ? openForm(form, action) : perform(action, {})),
-      }));
-    }
-    if (incident.actions.includes("comment")) {
-      panel.append(h("button", { type: "button", class: "link", dataset: { action: "comment" }, text: t("action.comment"), onclick: () => openForm(form, "comment") }));
-    }
-    return [panel, form];
+  // The open form lives across redraws, so a live change redraws the case around what is
+  // being typed; it closes only when its action is no longer allowed.
+  const formHost = h("div", { class: "action-form" });
+  let openAction = null;
+  const allowed = (action) => incident.allowed_actions.find((a) => a.action === action);
+
+  function closeForm() {
+    openAction = null;
+    clear(formHost);
   }
 
-  function openForm(form, action) {
-    const needs = NEEDS[action];
-    clear(form);
-    const note = h("textarea", { name: "note", rows: 3, required: needs.note, placeholder: t(needs.note ? "case.note_required" : "case.note_optional") });
-    const due = h("input", { type: "datetime-local", name: "due_at", required: true });
-    if (incident.due_at) due.value = localInputValue(new Date(new Date(incident.due_at).getTime() + 86400000 * 3));
-    const workers = gridByCode(incident.grid)?.properties.workers || [];
-    const assignee = h("select", { name: "assignee" }, workers.map((w) => h("option", { value: w, text: w })));
-    const photo = h("input", { type: "file", accept: "image/*", capture: "environment", name: "photo" });
+  function actionsPanel() {
+    const panel = h("div", { class: "actions", id: "case-actions" });
+    for (const { action, needs } of incident.allowed_actions) {
+      if (action === "comment") continue;
+      panel.append(h("button", {
+        type: "button", class: PRIMARY.includes(action) ? "primary" : "", dataset: { action },
+        text: t(`action.${action}`), onclick: () => (Object.keys(needs).length ? openForm(action) : quick(action)),
+      }));
+    }
+    if (allowed("comment")) {
+      panel.append(h("button", { type: "button", class: "link", dataset: { action: "comment" }, text: t("action.comment"), onclick: () => openForm("comment") }));
+    }
+    return [panel, formHost];
+  }
+
+  function openForm(action) {
+    const { needs, photo_after: photoAfter } = allowed(action);
+    const required = (name) => needs[name] === "required";
+    clear(formHost);
+    openAction = action;
+    const note = h("textarea", { name: "note", rows: 3, required: required("note"), placeholder: t(required("note") ? "case.note_required" : "case.note_optional") });
+    const due = h("input", { type: "datetime-local", name: "due_at", required: true, value: localInputValue(suggestedDueAt(incident.due_at)) });
+    const workers = workerChoices(incident.grid);
+    const assignee = h("select", { name: "assignee" }, workers.map((w) => h("option", { value: w.username, text: w.label })));
+    const earlier = h("datalist", { id: `petitions-${incident.id}` });
+    const repeatOf = h("input", { name: "repeat_of", list: earlier.id, autocomplete: "off", placeholder: t("case.repeat_of_hint") });
+    let petitions = [];
+    if (needs.repeat_of) {
+      visiblePetitions().then((items) => {
+        // Only earlier petitions: a case repeats one filed before it.
+        petitions = items.filter((p) => p.id !== incident.id && p.created_at < incident.created_at);
+        earlier.append(...petitions.map((p) => h("option", { value: p.number, text: p.title })));
+      }).catch(() => {});
+    }
+    const photo = h("input", { type: "file", accept: "image/*", capture: "environment", name: "photo", required: required("photo") });
     const error = h("p", { class: "form-error", role: "alert" });
     const submit = h("button", { type: "submit", class: "primary", text: t("case.confirm_action", { action: t(`action.${action}`) }) });
-    const el = h("form", { class: "card inline-form", dataset: { action } },
+    const field = (label, input) => h("label", { class: "field" }, h("span", { text: label }), input);
+    // The app checks the needs itself, so the messages come in the app's language.
+    const el = h("form", { class: "card inline-form", dataset: { action }, noValidate: true },
       h("h3", { text: t(`action.${action}`) }),
-      needs.assignee ? (workers.length ? h("label", { class: "field" }, h("span", { text: t("case.assignee") }), assignee) : h("p", { class: "form-error", text: t("case.no_workers") })) : null,
-      needs.due ? h("label", { class: "field" }, h("span", { text: t("case.new_due") }), due) : null,
-      needs.note || needs.noteOptional || needs.due ? h("label", { class: "field" }, h("span", { text: t("case.note") }), note) : null,
-      needs.photo ? h("label", { class: "field" }, h("span", { text: t("case.add_photo") }), photo) : null,
+      needs.assignee ? (workers.length ? field(t("case.assignee"), assignee) : h("p", { class: "form-error", text: t("case.no_workers") })) : null,
+      needs.due_at ? field(t("case.new_due"), due) : null,
+      needs.repeat_of ? field(t("case.repeat_of"), [repeatOf, earlier]) : null,
+      needs.note ? field(t("case.note"), note) : null,
+      needs.photo ? field(t(required("photo") ? "case.photo_required" : "case.add_photo"), photo) : null,
       error,
-      h("div", { class: "row" }, submit, h("button", { type: "button", class: "link", text: t("case.cancel"), onclick: () => clear(form) })));
+      h("div", { class: "row" }, submit, h("button", { type: "button", class: "link", text: t("case.cancel"), onclick: closeForm })));
     el.addEventListener("submit", async (event) => {
       event.preventDefault();
-      if (needs.note && !note.value.trim()) {
-        error.textContent = t("case.note_required");
-        return;
+      error.textContent = "";
+      const payload = {};
+      if (note.value.trim()) payload.note = note.value.trim();
+      if (needs.assignee) payload.assignee = assignee.value;
+      if (needs.due_at) payload.due_at = withOffset(due.value);
+      if (needs.repeat_of) {
+        const typed = repeatOf.value.trim();
+        const found = petitions.find((p) => p.number === typed);
+        if (!found) error.textContent = t("case.repeat_of_unknown");
+        else payload.repeat_of = String(found.id);
       }
+      if (required("note") && !payload.note) error.textContent = t("case.note_required");
+      if (needs.due_at && !due.value) error.textContent = t("case.due_needed");
+      if (required("photo") && !photo.files?.length) error.textContent = t("case.photo_needed");
+      if (error.textContent) return;
       submit.disabled = true;
+      const file = photo.files?.[0];
       try {
-        if (photo.files?.length) {
-          const fd = new FormData();
-          fd.append("file", await compressPhoto(photo.files[0]), "photo.jpg");
-          await api(`/incidents/${incident.id}/photos`, { method: "POST", body: fd });
-        }
-        const payload = {};
-        if (note.value.trim()) payload.note = note.value.trim();
-        if (needs.assignee) payload.assignee = assignee.value;
-        if (needs.due) payload.due_at = withOffset(due.value);
-        await perform(action, payload);
+        // Before the action when the action looks for the photo (the verification photo),
+        // after it when the photo shows the action's result (the resolution's evidence).
+        if (file && !photoAfter) await sendPhoto(file);
+        await send(action, payload);
       } catch (err) {
         error.textContent = err instanceof ApiError ? err.detail : t("net.unreachable");
         submit.disabled = false;
+        return;
+      }
+      if (file && photoAfter) {
+        try {
+          await sendPhoto(file);
+          incident = await api(`/incidents/${incident.id}`);
+          draw();
+        } catch {
+          toast(t("case.photo_not_sent"), "error");
+        }
       }
     });
-    form.append(el);
-    (needs.assignee ? assignee : needs.due ? due : note).focus?.();
+    formHost.append(el);
+    (needs.assignee ? assignee : needs.repeat_of ? repeatOf : needs.due_at ? due : note).focus?.();
   }
 
-  async function perform(action, payload) {
+  async function sendPhoto(file) {
+    const fd = new FormData();
+    fd.append("file", await compressPhoto(file), "photo.jpg");
+    await api(`/incidents/${incident.id}/photos`, { method: "POST", body: fd });
+  }
+
+  async function send(action, payload) {
+    incident = await api(`/incidents/${incident.id}/actions`, { method: "POST", json: { action, ...payload } });
+    closeForm();
+    toast(t("case.done", { action: t(`action.${action}`) }), "ok");
+    draw();
+    onChanged?.(incident);
+  }
+
+  async function quick(action) {
     try {
-      incident = await api(`/incidents/${incident.id}/actions`, { method: "POST", json: { action, ...payload } });
-      toast(t("case.done", { action: t(`action.${action}`) }), "ok");
-      draw();
-      onChanged?.(incident);
+      await send(action, {});
     } catch (error) {
-      if (NEEDS[action]) throw error;
       toast(error instanceof ApiError ? error.detail : t("net.unreachable"), "error");
     }
   }
 
-  // Someone else moved the case: show the new state (unless a form is half filled).
+  // Someone moved the case: show its new state at once, also while a form is open (the form
+  // stays unless its action is gone), so no button offers what the case no longer allows.
+  let latest = 0;
   async function onLive(event) {
     if (String(event.detail.incident.id) !== String(incident.id)) return;
-    if (container.querySelector(".inline-form")) return;
+    const ticket = ++latest;
     try {
-      incident = await api(`/incidents/${incident.id}`);
+      const fresh = await api(`/incidents/${incident.id}`);
+      if (ticket !== latest) return;
+      incident = fresh;
+      if (openAction && !allowed(openAction)) {
+        closeForm();
+        toast(t("case.changed_meanwhile"), "info");
+      }
       draw();
     } catch {
       /* keep what is shown */

@@ -19,7 +19,7 @@ function newDraft() {
   return {
     client_id: crypto.randomUUID(), category: "", subcategory: "", severity: "", title: "",
     description: "", address: "", lon: null, lat: null, accuracy_m: null, adjusted: false, photos: [],
-    housing_project: "",
+    housing_project: "", people_count: 1,
   };
 }
 
@@ -42,6 +42,11 @@ export async function render(root, { user, navigate }) {
   const severityField = h("label", { class: "field" }, h("span", { text: t("report.severity") }), severitySelect);
   const kindSelect = h("select", { name: "kind", required: true });
   const housingProject = projectPicker(draft, save);
+  // 联名信访: how many people a petition speaks for (1: a petitioner alone).
+  const peopleInput = h("input", { type: "number", name: "people_count", min: 1, max: 100000, step: 1, inputmode: "numeric", value: String(draft.people_count) });
+  const peopleField = h("label", { class: "field" }, h("span", { text: t("report.people_count") }), peopleInput);
+  const syncPeople = () => { peopleField.hidden = draft.category !== "petition"; };
+  peopleInput.addEventListener("input", () => { draft.people_count = Number(peopleInput.value); save(); });
 
   function fillSubcategories() {
     const category = getCategories().find((c) => c.code === categorySelect.value);
@@ -60,6 +65,7 @@ export async function render(root, { user, navigate }) {
     kindSelect.addEventListener("change", () => {
       [draft.category, draft.subcategory] = kindSelect.value.split(":");
       housingProject.sync();
+      syncPeople();
       save();
     });
   } else {
@@ -73,6 +79,7 @@ export async function render(root, { user, navigate }) {
       draft.subcategory = "";
       fillSubcategories();
       housingProject.sync();
+      syncPeople();
       save();
     });
     subcategorySelect.addEventListener("change", () => { draft.subcategory = subcategorySelect.value; save(); });
@@ -220,6 +227,7 @@ export async function render(root, { user, navigate }) {
         h("label", { class: "field" }, h("span", { text: t("report.subcategory") }), subcategorySelect),
         severityField],
     housingProject.field,
+    peopleField,
     h("label", { class: "field" }, h("span", { text: t("report.case_title") }), title),
     h("label", { class: "field" }, h("span", { text: t("report.description") }), description),
     h("div", { class: "field" }, h("span", { text: t("report.position") }), mapEl,
@@ -243,6 +251,9 @@ export async function render(root, { user, navigate }) {
     if (!draft.category) error.textContent = t("report.need_category");
     else if (!draft.title.trim()) error.textContent = t("report.need_title");
     else if (draft.lat === null) error.textContent = t("report.need_position");
+    else if (draft.category === "petition" && !(Number.isInteger(draft.people_count) && draft.people_count >= 1 && draft.people_count <= 100000)) {
+      error.textContent = t("report.need_people_count");
+    }
     if (error.textContent) return;
     submit.disabled = true;
     const body = {
@@ -253,6 +264,7 @@ export async function render(root, { user, navigate }) {
     if (draft.address.trim()) body.address = draft.address.trim();
     if (draft.category === "safety" && draft.severity) body.severity = draft.severity;
     if (draft.category === "housing" && draft.housing_project) body.housing_project = draft.housing_project;
+    if (draft.category === "petition") body.people_count = draft.people_count;
     // Into the outbox first, then the draft goes: a crash in between leaves both, never neither.
     await enqueue(body, draft.photos);
     await kvDel(DRAFT_KEY);
@@ -264,6 +276,7 @@ export async function render(root, { user, navigate }) {
   drawThumbs();
   showPosition();
   housingProject.sync();
+  syncPeople();
 
   map = createMap(mapEl, { zoom: 14 });
   const [grids, streets] = await Promise.all([loadGrids(), loadStreets()]);
