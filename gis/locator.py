@@ -1,4 +1,5 @@
-"""Which grid is this point in: an STRtree over grid polygons with a deterministic tie rule."""
+"""Which grid is this point in: buckets of grid bounding boxes, then point-in-polygon on the
+prepared polygons, with a deterministic tie rule."""
 
 import math
 from collections.abc import Sequence
