@@ -1,9 +1,10 @@
 from datetime import datetime
+from typing import Literal
 
 from django.http import FileResponse, HttpRequest
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import AwareDatetime, Field, field_validator
+from pydantic import AwareDatetime, Field, ValidationInfo, field_validator
 
 from backend.accounts.auth import OPTIONAL, REQUIRED
 from backend.accounts.schemas import ErrorOut
@@ -46,6 +47,17 @@ class ListQuery(Schema):
     street: str | None = Field(default=None, pattern=r"^\d{9}$")
     bbox: str | None = Field(default=None, description="minlon,minlat,maxlon,maxlat (WGS-84)")
     since: AwareDatetime | None = Field(default=None, description="Changed at or after")
+    from_: AwareDatetime | None = Field(
+        default=None, alias="from", description="Created at or after (ISO 8601 with offset)"
+    )
+    to: AwareDatetime | None = Field(
+        default=None, description="Created before (ISO 8601 with offset); not before `from`"
+    )
+    ordering: Literal["newest", "overdue"] = Field(
+        default="newest",
+        description="newest: created_at descending (the default); overdue: the oldest deadline "
+        "first (the most overdue), then cases without a deadline, newest first",
+    )
     page: int = Field(default=1, ge=1, le=1_000_000)
     page_size: int = Field(default=20, ge=1, le=100)
 
@@ -59,10 +71,18 @@ class ListQuery(Schema):
     def known_categories(cls, value: str | None) -> str | None:
         return _known(value, CATEGORIES)
 
-    @field_validator("since")
+    @field_validator("since", "from_", "to")
     @classmethod
     def plausible_since(cls, value: datetime | None) -> datetime | None:
         return plausible_moment(value)
+
+    @field_validator("to")
+    @classmethod
+    def not_before_from(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        start = info.data.get("from_")
+        if value is not None and start is not None and start > value:
+            raise ValueError("must not be before from")
+        return value
 
     @field_validator("bbox")
     @classmethod
@@ -79,6 +99,8 @@ class ListQuery(Schema):
             street=self.street,
             bbox=_bbox(self.bbox) if self.bbox else None,
             since=self.since,
+            created_from=self.from_,
+            created_to=self.to,
         )
 
 
@@ -133,7 +155,11 @@ def incident_submit(request: HttpRequest, report: IncidentIn):
 @router.get("/incidents", response={200: IncidentPage, **ERRORS})
 def incident_list(request: HttpRequest, query: Query[ListQuery]):
     items, count = selectors.incidents_list(
-        user=request.auth, filters=query.filters(), page=query.page, page_size=query.page_size
+        user=request.auth,
+        filters=query.filters(),
+        page=query.page,
+        page_size=query.page_size,
+        ordering=query.ordering,
     )
     return {
         "items": [incident_out(item, request.auth) for item in items],

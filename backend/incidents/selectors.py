@@ -5,7 +5,7 @@ is missing to them, exactly like one that does not exist."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -118,12 +118,29 @@ class IncidentFilters:
     street: str | None
     bbox: tuple[float, float, float, float] | None
     since: datetime | None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+
+
+# How a list may be ordered. `newest` is the contract's default. `overdue` is a work queue's:
+# the most overdue first (the oldest deadline), then the nearest deadlines, then cases with no
+# deadline, newest first; a case 28 days overdue never sits below a fresh one.
+ORDERINGS = {
+    "newest": (F("created_at").desc(), F("id").desc()),
+    "overdue": (F("due_at").asc(nulls_last=True), F("created_at").desc(), F("id").desc()),
+}
 
 
 def incidents_list(
-    *, user: User, filters: IncidentFilters, page: int, page_size: int
+    *,
+    user: User,
+    filters: IncidentFilters,
+    page: int,
+    page_size: int,
+    ordering: str = "newest",
 ) -> tuple[list[Incident], int]:
-    """One page of the cases the user may see, newest first, and the count over all pages."""
+    """One page of the cases the user may see, in `ordering` (newest first unless asked), and
+    the count over all pages."""
     incidents = incidents_visible_to(user)
     if filters.status:
         incidents = incidents.filter(status__in=filters.status)
@@ -140,10 +157,14 @@ def incidents_list(
         )
     if filters.since:
         incidents = incidents.filter(updated_at__gte=filters.since)
+    if filters.created_from:
+        incidents = incidents.filter(created_at__gte=filters.created_from)
+    if filters.created_to:
+        incidents = incidents.filter(created_at__lt=filters.created_to)
     count = incidents.count()
     start = (page - 1) * page_size
     page_items = list(
-        _with_relations(incidents.order_by("-created_at", "-id"))[start : start + page_size]
+        _with_relations(incidents.order_by(*ORDERINGS[ordering]))[start : start + page_size]
     )
     return page_items, count
 

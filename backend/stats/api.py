@@ -1,6 +1,7 @@
 import dataclasses
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from ninja import Query, Router
 from pydantic import Field
 
@@ -24,6 +25,15 @@ class MapQuery(StreetStatsQuery):
 
     def filters(self) -> selectors.StatsFilters:
         return dataclasses.replace(super().filters(), street=self.street)
+
+
+class CsvQuery(GridStatsQuery):
+    lang: str | None = Field(
+        default=None,
+        pattern=r"^(zh|en)([-_][A-Za-z0-9]{1,8})*$",
+        description="Language of the headers (zh-Hans or en); without it, Accept-Language, "
+        "and Chinese when that names neither",
+    )
 
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -52,12 +62,17 @@ def grid_stats(request: HttpRequest, query: Query[GridStatsQuery]):
 @router.get(
     "/grids.csv",
     response={200: None, **ERRORS},
-    description=f"The table of `/stats/grids` as CSV (UTF-8 with BOM). {PERIOD_NOTE}",
+    description="The table of `/stats/grids` as CSV (UTF-8 with BOM), headers in zh-Hans or "
+    f"English (`lang`, else Accept-Language), each street by code and name. {PERIOD_NOTE}",
     openapi_extra={"responses": {"200": {"description": "CSV", "content": {"text/csv": {}}}}},
 )
-def grid_stats_csv(request: HttpRequest, query: Query[GridStatsQuery]):
+def grid_stats_csv(request: HttpRequest, query: Query[CsvQuery]):
     table = selectors.grid_stats(user=request.auth, filters=query.filters())
-    response = HttpResponse(export.grid_stats_csv(table), content_type="text/csv; charset=utf-8")
+    # LocaleMiddleware has read Accept-Language (Chinese by default); `lang` overrides it.
+    language = export.csv_language(query.lang or translation.get_language())
+    response = HttpResponse(
+        export.grid_stats_csv(table, language), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="grid-stats.csv"'
     return response
 

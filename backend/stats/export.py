@@ -1,24 +1,74 @@
-"""The grid statistics as CSV, for spreadsheets."""
+"""The grid statistics as CSV, for spreadsheets, with headers in the reader's language."""
 
 import csv
 import io
 
+from backend.incidents.models import CategoryCode
+from backend.incidents.selectors import CATEGORY_NAMES_EN
+
 from .selectors import CATEGORIES, StatsTable
 
-COLUMNS = ("code", "name", "street", "total", "open", "overdue", "closed", *CATEGORIES)
-UNASSIGNED_NAME = "(outside every grid)"
+LANGUAGES = ("zh-hans", "en")
+# Chinese first: the people who open this file in a spreadsheet read Chinese.
+HEADERS = {
+    "zh-hans": {
+        "code": "网格编码",
+        "name": "网格名称",
+        "street": "街道编码",
+        "street_name": "街道名称",
+        "total": "案件总数",
+        "open": "未结案",
+        "overdue": "超期",
+        "closed": "已结案",
+        "median_hours_to_close": "结案时长中位数（小时）",
+    },
+    "en": {
+        "code": "Grid code",
+        "name": "Grid name",
+        "street": "Street code",
+        "street_name": "Street name",
+        "total": "Total",
+        "open": "Open",
+        "overdue": "Overdue",
+        "closed": "Closed",
+        "median_hours_to_close": "Median hours to close",
+    },
+}
+UNASSIGNED_NAME = {"zh-hans": "（不在任何网格内）", "en": "(outside every grid)"}
 
 
-def grid_stats_csv(table: StatsTable) -> str:
+def csv_language(requested: str | None) -> str:
+    """One of LANGUAGES for a language tag (`zh-Hans`, `zh-CN`, `en-GB`...); Chinese otherwise."""
+    return "en" if (requested or "").lower().startswith("en") else "zh-hans"
+
+
+def _category_header(category: str, language: str) -> str:
+    if language == "en":
+        return CATEGORY_NAMES_EN[category]
+    return str(CategoryCode(category).label)
+
+
+def grid_stats_csv(table: StatsTable, language: str = "zh-hans") -> str:
     """One row per grid, then one for cases outside every grid (empty code), with a BOM so
-    that Excel reads the Chinese names as UTF-8."""
+    that Excel reads the Chinese names as UTF-8. Streets are given by code and by name."""
+    headers = HEADERS[language]
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow((*COLUMNS, "median_hours_to_close"))
+    writer.writerow(
+        (
+            *(headers[c] for c in ("code", "name", "street", "street_name")),
+            *(headers[c] for c in ("total", "open", "overdue", "closed")),
+            *(_category_header(c, language) for c in CATEGORIES),
+            headers["median_hours_to_close"],
+        )
+    )
     for row in table.rows:
-        writer.writerow((row.area.code, row.area.name, row.area.street.code, *_cells(row.counts)))
-    writer.writerow(("", UNASSIGNED_NAME, "", *_cells(table.unassigned)))
+        street = row.area.street
+        writer.writerow(
+            (row.area.code, row.area.name, street.code, street.name, *_cells(row.counts))
+        )
+    writer.writerow(("", UNASSIGNED_NAME[language], "", "", *_cells(table.unassigned)))
     return out.getvalue()
 
 

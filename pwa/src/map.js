@@ -124,6 +124,7 @@ export function incidentMarker(incident) {
     weight: incident.overdue ? 3 : 1.5,
     fillColor: STATUS_COLOURS[incident.status] || "#495057",
     fillOpacity: 0.95,
+    className: incident._fresh ? "marker-fresh" : "",
   });
 }
 

@@ -99,6 +99,54 @@ def test_since_keeps_cases_changed_at_or_after_it(cases, as_supervisor):
     assert _ids(as_supervisor, since=since) == [cases["west_other"]]
 
 
+def test_from_and_to_keep_cases_created_in_the_period(cases, as_supervisor):
+    now = timezone.now()
+    Incident.objects.filter(pk=cases["west_safety"]).update(created_at=now - timedelta(days=20))
+    Incident.objects.filter(pk=cases["west_other"]).update(created_at=now - timedelta(days=10))
+    period = {
+        "from": (now - timedelta(days=15)).isoformat(),
+        "to": (now - timedelta(days=5)).isoformat(),
+    }
+
+    assert _ids(as_supervisor, **period) == [cases["west_other"]]
+
+
+def test_a_reversed_period_is_422_in_the_error_shape(cases, as_supervisor):
+    now = timezone.now()
+    response = as_supervisor.get(
+        "/incidents",
+        {"from": now.isoformat(), "to": (now - timedelta(days=3)).isoformat()},
+    )
+
+    assert_error(response, 422, field="to")
+
+
+def test_ordering_overdue_puts_the_oldest_deadline_first_and_no_deadline_last(cases, as_supervisor):
+    now = timezone.now()
+    due = {
+        "west_safety": now + timedelta(days=2),  # due soon
+        "west_other": now - timedelta(days=9),  # 9 days overdue
+        "outside_petition": now - timedelta(days=28),  # 28 days overdue
+        "east_housing": now + timedelta(hours=3),
+    }
+    for name, due_at in due.items():
+        Incident.objects.filter(pk=cases[name]).update(due_at=due_at)
+    Incident.objects.filter(pk=cases["east_other"]).update(due_at=None)
+
+    ordered = _ids(as_supervisor, ordering="overdue")
+
+    names = {v: k for k, v in cases.items()}
+    assert [names[i] for i in ordered] == [
+        "outside_petition",
+        "west_other",
+        "east_housing",
+        "west_safety",
+        "east_other",
+    ]
+    # Without the parameter the contract's order holds: newest first.
+    assert _ids(as_supervisor) == list(reversed(cases.values()))
+
+
 def test_filters_never_widen_the_callers_scope(cases, as_worker):
     assert _ids(as_worker, street=EAST) == []
     assert _ids(as_worker, grid=grid_code(WEST, 1)) == [cases["west_safety"]]
@@ -156,6 +204,8 @@ def test_page_size_may_be_up_to_a_hundred(as_resident):
         ({"since": "9999-12-31T23:59:59-23:59"}, "since"),  # after the last
         ({"grid": "1-01"}, "grid"),
         ({"street": "west"}, "street"),
+        ({"ordering": "random"}, "ordering"),
+        ({"from": "last week"}, "from"),
     ],
     ids=lambda value: str(value),
 )

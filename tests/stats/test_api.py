@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from backend.boundaries.models import Street
 from tests.conftest import WEST, grid_code, sign_in
 
 from .conftest import CATEGORIES
@@ -35,15 +36,38 @@ def test_csv_is_the_same_table(cases, supervisor):
     client = sign_in(supervisor)
     params = {"street": WEST, "category": "safety,other"}
     body = client.get("/stats/grids", params).json()
-    response = client.get("/stats/grids.csv", params)
+    response = client.get("/stats/grids.csv", {**params, "lang": "en"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment")
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text[1:])))
-    header = ["code", "name", "street", "total", "open", "overdue", "closed", *CATEGORIES]
-    assert list(rows[0]) == [*header, "median_hours_to_close"]
+    counts = ["Total", "Open", "Overdue", "Closed"]
+    categories = ["Safety hazard", "Petition", "Housing delivery", "Other"]
+    header = ["Grid code", "Grid name", "Street code", "Street name", *counts, *categories]
+    assert list(rows[0]) == [*header, "Median hours to close"]
+    rows = [
+        dict(
+            zip(
+                [
+                    "code",
+                    "name",
+                    "street",
+                    "street_name",
+                    "total",
+                    "open",
+                    "overdue",
+                    "closed",
+                    *CATEGORIES,
+                    "median_hours_to_close",
+                ],
+                row.values(),
+                strict=True,
+            )
+        )
+        for row in rows
+    ]
     *grid_rows, unassigned = rows
     assert [r["code"] for r in grid_rows] == [f["properties"]["code"] for f in body["features"]]
     for row, feature in zip(grid_rows, body["features"], strict=True):
@@ -56,6 +80,50 @@ def test_csv_is_the_same_table(cases, supervisor):
         median = properties["median_hours_to_close"]
         assert row["median_hours_to_close"] == ("" if median is None else str(median))
     assert unassigned["code"] == "" and int(unassigned["total"]) == body["unassigned"]["total"]
+
+
+def _csv_header(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return next(csv.reader(io.StringIO(response.content.decode("utf-8")[1:])))
+
+
+def test_csv_headers_are_chinese_first_and_streets_have_names(cases, supervisor):
+    client = sign_in(supervisor)
+    text = client.get("/stats/grids.csv", {"street": WEST}).content.decode("utf-8")[1:]
+    rows = list(csv.reader(io.StringIO(text)))
+
+    assert rows[0][:8] == [
+        "网格编码",
+        "网格名称",
+        "街道编码",
+        "街道名称",
+        "案件总数",
+        "未结案",
+        "超期",
+        "已结案",
+    ]
+    assert rows[0][8:12] == ["安全隐患", "信访", "保交楼", "其他"]
+    assert rows[1][2] == WEST and rows[1][3] == Street.objects.get(code=WEST).name
+    assert rows[-1][1] == "（不在任何网格内）"
+
+
+def test_csv_headers_follow_accept_language_and_lang_overrides_it(cases, supervisor):
+    client = sign_in(supervisor)
+    english = client.get("/stats/grids.csv", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8")
+    chosen = client.get("/stats/grids.csv", {"lang": "zh-Hans"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert _csv_header(english)[:2] == ["Grid code", "Grid name"]
+    assert _csv_header(chosen)[:2] == ["网格编码", "网格名称"]
+
+
+def test_a_reversed_period_is_422_for_the_table_and_the_csv(cases, supervisor):
+    client = sign_in(supervisor)
+    period = {"from": "2026-03-10T00:00:00+08:00", "to": "2026-03-01T00:00:00+08:00"}
+    for path in ("/stats/grids", "/stats/grids.csv"):
+        response = client.get(path, period)
+        assert response.status_code == 422
+        body = response.json()
+        assert body["code"] and body["detail"] and body["errors"][0]["field"] == "to"
 
 
 def test_period_filters_through_http(cases, supervisor):

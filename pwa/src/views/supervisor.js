@@ -1,12 +1,12 @@
 // The supervisors' command map (grids shaded by open or overdue cases, clustered case markers,
 // live) with a side panel (queue, a grid's counts and cases, a case and its actions), and the
 // sortable table of grids with the CSV export. Both share the filters.
-import { api, query } from "../api.js";
+import { api, ApiError, query } from "../api.js";
 import { categoryName, getCategories, gridName, loadGrids, loadStreets } from "../data.js";
 import { clear, h, toast } from "../dom.js";
 import { formatNumber, language, t } from "../i18n.js";
 import { liveBus } from "../live.js";
-import { boundsOf, clusteredIncidents, createMap, L, placeNames } from "../map.js";
+import { boundsOf, clusteredIncidents, createMap, L, placeNames, STATUS_COLOURS } from "../map.js";
 import { dayBound, emptyState, incidentCard, OPEN_STATUSES } from "./common.js";
 import { renderIncident } from "./incident.js";
 
@@ -37,8 +37,18 @@ function classOf(value, metric) {
 
 const colourOf = (index, count) => COLOURS[index === 0 ? 0 : Math.round((index * (COLOURS.length - 1)) / Math.max(1, count - 1))];
 
-function statsQuery() {
-  return query({ category: filters.category, from: dayBound(filters.from), to: dayBound(filters.to, true) });
+// The period picked (cases created in it): the same for the colours, the markers, the queue,
+// a grid's cases, the table and the CSV.
+const period = () => ({ from: dayBound(filters.from), to: dayBound(filters.to, true) });
+
+function statsQuery(extra = {}) {
+  return query({ category: filters.category, ...period(), ...extra });
+}
+
+// What went wrong, in words: a reversed period is the server's 422 on `from`/`to`.
+function problemText(error) {
+  if (error instanceof ApiError && error.status === 422 && error.errors.some((e) => ["from", "to"].includes(e.field))) return t("sup.bad_period");
+  return error instanceof ApiError ? error.detail : t("net.unreachable");
 }
 
 function filterBar(onChange) {
@@ -56,6 +66,7 @@ function filterBar(onChange) {
   }
   const csv = h("button", { type: "button", class: "small", id: "csv-export", text: t("sup.csv"), onclick: downloadCsv });
   return h("div", { class: "filters" },
+    h("p", { class: "form-error", id: "filter-error", role: "alert" }),
     h("label", {}, h("span", { text: t("sup.metric") }), metric),
     h("label", {}, h("span", { text: t("report.category") }), category),
     h("label", {}, h("span", { text: t("sup.from") }), from),
@@ -66,16 +77,23 @@ function filterBar(onChange) {
 // The CSV needs the token, so it is fetched and handed to the browser as a blob download.
 async function downloadCsv() {
   try {
-    const response = await api(`/stats/grids.csv${statsQuery()}`, { raw: true });
+    const response = await api(`/stats/grids.csv${statsQuery({ lang: language() })}`, { raw: true });
     const url = URL.createObjectURL(await response.blob());
     const link = h("a", { href: url, download: `gridgov-grids-${new Date().toISOString().slice(0, 10)}.csv` });
     document.body.append(link);
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
-  } catch {
-    toast(t("net.unreachable"), "error");
+    showProblem(null);
+  } catch (error) {
+    showProblem(error);
   }
+}
+
+function showProblem(error) {
+  const el = document.getElementById("filter-error");
+  if (el) el.textContent = error ? problemText(error) : "";
+  if (error) toast(problemText(error), "error");
 }
 
 export async function render(root, ctx) {
@@ -104,8 +122,11 @@ async function renderMap(root) {
   if (all) map.fitBounds(all);
   const markers = clusteredIncidents(map, {
     tooltip: (i) => `${i.number} · ${t(`status.${i.status}`)}`,
-    onClick: (i) => showIncident(i.id),
+    onClick: (i) => showIncident(i),
   });
+  // Cases that arrived live while this screen is open: marked in the queue and on the map.
+  const fresh = new Set();
+  const marked = (items) => items.map((i) => ({ ...i, _fresh: fresh.has(String(i.id)) }));
 
   function styleFor(feature) {
     const s = stats.get(feature.properties.code);
@@ -132,27 +153,32 @@ async function renderMap(root) {
         const next = cuts[i + 1];
         const range = next === undefined ? `≥ ${formatNumber(b)}` : next - 1 === b ? formatNumber(b) : `${formatNumber(b)}–${formatNumber(next - 1)}`;
         return h("div", {}, h("i", { class: "swatch", style: `background:${colourOf(i, cuts.length)}` }), range);
-      }));
+      }),
+      h("strong", { class: "legend-head", text: t("sup.legend_markers") }),
+      ...Object.keys(STATUS_COLOURS).filter((s) => OPEN_STATUSES.includes(s)).map((s) =>
+        h("div", { class: "legend-status", dataset: { status: s } }, h("i", { class: "dot", style: `background:${STATUS_COLOURS[s]}` }), t(`status.${s}`))),
+      h("div", { class: "legend-overdue" }, h("i", { class: "dot ring" }), t("sup.legend_overdue")),
+      h("div", { class: "legend-cluster" }, h("i", { class: "dot cluster-dot" }), t("sup.legend_cluster")),
+      h("div", { class: "legend-fresh" }, h("i", { class: "dot fresh-dot" }), t("sup.legend_fresh")));
   }
   function restyle() {
     gridLayer.setStyle(styleFor);
     drawLegend();
   }
 
-  async function loadStats() {
-    const fc = await api(`/stats/grids${statsQuery()}`);
-    stats = new Map(fc.features.map((f) => [f.properties.code, f.properties]));
-    computeBreaks(fc.features.map((f) => f.properties));
+  function showStats(features) {
+    stats = new Map(features.map((f) => [f.properties.code, f.properties]));
+    computeBreaks(features.map((f) => f.properties));
     restyle();
   }
-  async function loadMarkers() {
+  async function fetchMarkers() {
     const items = [];
     for (let page = 1; page <= 10; page += 1) {
-      const data = await api(`/incidents${query({ status: OPEN_STATUSES.join(","), category: filters.category, page, page_size: 100 })}`);
+      const data = await api(`/incidents${query({ status: OPEN_STATUSES.join(","), category: filters.category, ...period(), page, page_size: 100 })}`);
       items.push(...data.items);
       if (items.length >= data.count || !data.items.length) break;
     }
-    markers.set(items);
+    return items;
   }
 
   // The panel: the queue by default, a grid when one is picked, a case when one is opened.
@@ -168,21 +194,22 @@ async function renderMap(root) {
     return drawIncident(state.id, state.from);
   }
   async function drawQueue() {
-    const data = await api(`/incidents${query({ status: "reported,accepted,resolved", category: filters.category, page_size: 50 })}`);
+    // Overdue first, the longest overdue on top, as on the worker's list.
+    const data = await api(`/incidents${query({ status: "reported,accepted,resolved", category: filters.category, ...period(), ordering: "overdue", page_size: 50 })}`);
     if (panelState.kind !== "queue") return;
     const list = h("ul", { class: "cases", id: "queue-list" });
     if (!data.items.length) list.append(emptyState(t("sup.queue_empty")));
-    for (const i of data.items) list.append(incidentCard(i, { onClick: () => showIncident(i.id) }));
+    for (const i of data.items) list.append(incidentCard(i, { unseen: fresh.has(String(i.id)), onClick: () => showIncident(i) }));
     clear(panel).append(h("h2", { text: t("sup.queue") }), h("p", { class: "hint", text: t("sup.queue_hint", { n: formatNumber(data.count) }) }), list);
   }
   async function drawGrid(code) {
     const s = stats.get(code) || {};
-    const data = await api(`/incidents${query({ grid: code, status: OPEN_STATUSES.join(","), category: filters.category, page_size: 100 })}`);
+    const data = await api(`/incidents${query({ grid: code, status: OPEN_STATUSES.join(","), category: filters.category, ...period(), ordering: "overdue", page_size: 100 })}`);
     if (panelState.kind !== "grid" || panelState.code !== code) return;
     const byCategory = Object.entries(s.by_category || {}).map(([c, n]) => `${categoryName(c)} ${formatNumber(n)}`).join(" · ");
     const list = h("ul", { class: "cases", id: "grid-cases" });
     if (!data.items.length) list.append(emptyState(t("sup.grid_no_open")));
-    for (const i of data.items) list.append(incidentCard(i, { onClick: () => showIncident(i.id, { kind: "grid", code }) }));
+    for (const i of data.items) list.append(incidentCard(i, { unseen: fresh.has(String(i.id)), onClick: () => showIncident(i, { kind: "grid", code }) }));
     clear(panel).append(
       h("button", { type: "button", class: "link back", text: `‹ ${t("sup.queue")}`, onclick: () => { selectedGrid = null; restyle(); setPanel({ kind: "queue" }); } }),
       h("h2", { id: "grid-title", text: `${gridName(code)}` }),
@@ -206,16 +233,35 @@ async function renderMap(root) {
     restyle();
     setPanel({ kind: "grid", code });
   }
-  function showIncident(id, from) {
-    setPanel({ kind: "incident", id, from: from || (panelState.kind === "incident" ? panelState.from : panelState) });
+  // Opening a case brings it into view on the map.
+  function showIncident(incident, from) {
+    if (Number.isFinite(incident.lat) && Number.isFinite(incident.lon)) {
+      map.setView([incident.lat, incident.lon], Math.max(map.getZoom(), 16));
+    }
+    setPanel({ kind: "incident", id: incident.id, from: from || (panelState.kind === "incident" ? panelState.from : panelState) });
   }
 
+  // A refused filter (a reversed period) leaves nothing of the last one on screen: no colours,
+  // no markers, no queue, only the reason in words.
+  let refreshing = 0;
   async function refresh() {
+    const ticket = ++refreshing;
     try {
-      await Promise.all([loadStats(), loadMarkers()]);
+      // Applied only when this is still the latest call: an earlier filter's answers arriving
+      // late must not paint over a later one (or over its refusal).
+      const [fc, items] = await Promise.all([api(`/stats/grids${statsQuery()}`), fetchMarkers()]);
+      if (ticket !== refreshing) return;
+      showStats(fc.features);
+      markers.set(marked(items));
+      showProblem(null);
       if (panelState.kind !== "incident") setPanel(panelState);
-    } catch {
-      toast(t("net.unreachable"), "error");
+    } catch (error) {
+      if (ticket !== refreshing) return;
+      showProblem(error);
+      if (!(error instanceof ApiError)) return;
+      showStats([]);
+      markers.set([]);
+      if (panelState.kind !== "incident") clear(panel).append(h("p", { class: "form-error", text: problemText(error) }));
     }
   }
   // Live: many events can come in a burst (a dispatcher at work); refresh once after a pause.
@@ -224,13 +270,17 @@ async function renderMap(root) {
     clearTimeout(timer);
     timer = setTimeout(refresh, 800);
   }
-  liveBus.addEventListener("incident", scheduleRefresh);
+  function onLive(event) {
+    if (event.detail.type === "incident.created") fresh.add(String(event.detail.incident.id));
+    scheduleRefresh();
+  }
+  liveBus.addEventListener("incident", onLive);
   drawLegend();
   await refresh();
   if (selectedGrid) setPanel({ kind: "grid", code: selectedGrid });
   return () => {
     clearTimeout(timer);
-    liveBus.removeEventListener("incident", scheduleRefresh);
+    liveBus.removeEventListener("incident", onLive);
     panelCleanup?.();
     map.remove();
   };
@@ -264,10 +314,12 @@ async function renderTable(root, { navigate }) {
     try {
       const fc = await api(`/stats/grids${statsQuery()}`);
       rows = fc.features.map((f) => ({ ...f.properties, street: streetNames.get(f.properties.street) || f.properties.street }));
-      draw();
-    } catch {
-      toast(t("net.unreachable"), "error");
+      showProblem(null);
+    } catch (error) {
+      showProblem(error);
+      if (error instanceof ApiError) rows = [];
     }
+    draw();
   }
   const streetNames = new Map((await loadStreets()).features.map((f) => [f.properties.code, f.properties.name]));
   await load();
