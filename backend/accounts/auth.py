@@ -6,6 +6,7 @@ a 401, never a fall back to the session cookie, whose CSRF check would answer a 
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as DjangoSession
 
@@ -26,12 +27,12 @@ def header_user(request: HttpRequest) -> User | None:
     header = request.headers.get("Authorization")
     if header is None:
         return None
-    scheme, _, token = header.strip().partition(" ")
+    scheme, _space, token = header.strip().partition(" ")
     token = token.strip()
     user = user_for_token(token) if scheme.lower() == "bearer" else None
     if user is None:
         raise NotAuthenticated(
-            "Invalid or expired token.",
+            _("Invalid or expired token."),
             code="invalid_token",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )

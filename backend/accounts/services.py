@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backend.core.errors import Conflict, Invalid, NotAuthenticated, Throttled
 
@@ -43,7 +44,7 @@ def token_issue(*, username: str, password: str, address: str) -> IssuedToken:
         AuthAttempt.objects.create(
             kind=AuthAttempt.Kind.LOGIN_FAILURE, username=username, address=address, at=now
         )
-        raise NotAuthenticated("Wrong username or password.", code="bad_credentials")
+        raise NotAuthenticated(_("Wrong username or password."), code="bad_credentials")
     return _token_create(user=user, now=now)
 
 
@@ -88,7 +89,7 @@ def user_register(
     if recent.count() >= REGISTRATIONS_PER_ADDRESS:
         oldest_counted = recent[REGISTRATIONS_PER_ADDRESS - 1].at
         raise Throttled(
-            "Too many registrations from this address; try again later.",
+            _("Too many registrations from this address; try again later."),
             retry_after_s=_seconds_until(oldest_counted + REGISTRATION_WINDOW, now),
         )
     candidate = User(username=username, display_name=display_name, phone=phone)
@@ -97,7 +98,7 @@ def user_register(
     except ValidationError as error:
         raise Invalid(" ".join(error.messages), field="password") from error
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict("That username is taken.", code="username_taken")
+        raise Conflict(_("That username is taken."), code="username_taken")
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -109,7 +110,7 @@ def user_register(
             )
     except IntegrityError as error:
         # Two registrations of one name raced; the loser hears what a slower request would.
-        raise Conflict("That username is taken.", code="username_taken") from error
+        raise Conflict(_("That username is taken."), code="username_taken") from error
     AuthAttempt.objects.create(
         kind=AuthAttempt.Kind.REGISTRATION, username=username, address=address, at=now
     )
@@ -127,7 +128,7 @@ def _refuse_if_locked(*, username: str, address: str, now: datetime) -> None:
         counted = list(scoped.values_list("at", flat=True)[:limit])
         if len(counted) >= limit:
             raise Throttled(
-                "Too many failed sign-ins; try again later.",
+                _("Too many failed sign-ins; try again later."),
                 retry_after_s=_seconds_until(counted[-1] + LOGIN_WINDOW, now),
             )
 

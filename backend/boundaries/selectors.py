@@ -4,6 +4,7 @@ import json
 from functools import lru_cache
 
 from django.db.models import Count, Prefetch
+from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.core.errors import NotFound
@@ -31,7 +32,7 @@ def grid_features(*, street_code: str | None, with_workers: bool) -> list[dict]:
     grids = Grid.objects.select_related("street").order_by("code")
     if street_code is not None:
         if not Street.objects.filter(code=street_code).exists():
-            raise NotFound(f"No street with code {street_code}.")
+            raise NotFound(_("No street with code %(code)s.") % {"code": street_code})
         grids = grids.filter(street__code=street_code)
     if with_workers:
         grids = grids.prefetch_related(

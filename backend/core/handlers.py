@@ -5,12 +5,18 @@ import logging
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from .errors import GridgovError, Invalid, TooLarge, Unreadable, UnsupportedMediaType
+from .validation_messages import PYDANTIC_MESSAGES
 
 logger = logging.getLogger("gridgov.api")
+
+# Ninja's own messages, translated when they are answered (`on_http_error`).
+NINJA_MESSAGES = (gettext_noop("Cannot parse request body"), gettext_noop("CSRF check Failed"))
 
 
 def error_response(
@@ -33,9 +39,11 @@ def error_response(
 
 
 def gridgov_error_body(exc: GridgovError) -> dict:
-    body: dict = {"detail": exc.detail, "code": exc.code}
+    # str(): a detail may be lazy, translated here into the request's language.
+    detail = str(exc.detail)
+    body: dict = {"detail": detail, "code": exc.code}
     if isinstance(exc, Invalid):
-        body["errors"] = [{"field": exc.field, "message": exc.detail}]
+        body["errors"] = [{"field": exc.field, "message": detail}]
     return body
 
 
@@ -59,8 +67,8 @@ def register_error_handlers(api: NinjaAPI) -> None:
         @api.exception_handler(unreadable)
         def on_unreadable_body(request: HttpRequest, exc: Exception) -> HttpResponse:
             if isinstance(exc, RequestDataTooBig):
-                return on_gridgov_error(request, TooLarge("The request body is too large."))
-            return on_gridgov_error(request, Unreadable("The request body could not be read."))
+                return on_gridgov_error(request, TooLarge(_("The request body is too large.")))
+            return on_gridgov_error(request, Unreadable(_("The request body could not be read.")))
 
     @api.exception_handler(ValidationError)
     def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
@@ -68,10 +76,10 @@ def register_error_handlers(api: NinjaAPI) -> None:
         if unreadable is not None:
             return on_gridgov_error(request, unreadable)
         errors = [
-            {"field": _field_name(error.get("loc", ())), "message": error.get("msg", "invalid")}
+            {"field": _field_name(error.get("loc", ())), "message": _validation_message(error)}
             for error in exc.errors
         ]
-        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "Invalid input."
+        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or _("Invalid input.")
         return error_response(
             api, request, status=422, detail=summary, code="invalid", errors=errors
         )
@@ -82,7 +90,7 @@ def register_error_handlers(api: NinjaAPI) -> None:
             api,
             request,
             status=401,
-            detail="Sign in first: send a valid bearer token or session cookie.",
+            detail=_("Sign in first: send a valid bearer token or session cookie."),
             code="not_authenticated",
             headers={"WWW-Authenticate": "Bearer"},
         )
@@ -90,18 +98,18 @@ def register_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return error_response(
-            api, request, status=exc.status_code, detail=str(exc.message), code="http_error"
+            api, request, status=exc.status_code, detail=_(str(exc.message)), code="http_error"
         )
 
     @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return error_response(api, request, status=404, detail="Not found.", code="not_found")
+        return error_response(api, request, status=404, detail=_("Not found."), code="not_found")
 
     @api.exception_handler(Exception)
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(
-            api, request, status=500, detail="Internal server error.", code="server_error"
+            api, request, status=500, detail=_("Internal server error."), code="server_error"
         )
 
 
@@ -115,10 +123,25 @@ def _unreadable_upload(request: HttpRequest, exc: ValidationError) -> GridgovErr
     if not any(error.get("loc", ("",))[0] == "file" for error in exc.errors):
         return None
     if request.content_type != "multipart/form-data":
-        return UnsupportedMediaType("Send the file as multipart/form-data.")
+        return UnsupportedMediaType(_("Send the file as multipart/form-data."))
     if not request.FILES and not request.POST and int(request.META.get("CONTENT_LENGTH") or 0):
-        return Unreadable("The request body could not be read.")
+        return Unreadable(_("The request body could not be read."))
     return None
+
+
+def _validation_message(error: dict) -> str:
+    """Pydantic's message for `error`, in the request's language (`PYDANTIC_MESSAGES`)."""
+    english = error.get("msg", "invalid")
+    msgid = PYDANTIC_MESSAGES.get(error.get("type", ""))
+    if msgid is None:
+        return english
+    translated = _(msgid)
+    if translated == msgid:
+        return english
+    try:
+        return translated % {name: str(value) for name, value in (error.get("ctx") or {}).items()}
+    except (KeyError, TypeError, ValueError):
+        return english
 
 
 def _field_name(loc: tuple | list) -> str:

@@ -8,9 +8,17 @@ import json
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from django.utils.deprecation import MiddlewareMixin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 API_PREFIX = "/api/"
+# The API's `detail` is English unless the client asks for Chinese (CONTRACT.md, Errors); the
+# app's own pages keep the site's default, Chinese.
+API_DEFAULT_LANGUAGE = "en"
 
 # The app shell and the API docs load only our own scripts; inline styles are allowed because
 # Swagger UI and map libraries set element styles. Tiles come from a configurable host.
@@ -33,6 +41,54 @@ _STATUS_CODES = {
     422: "invalid",
     429: "throttled",
 }
+
+
+# Django's reason phrases, for the answers Django gives before or around Ninja.
+_STATUS_DETAILS = {
+    400: gettext_lazy("Bad Request"),
+    401: gettext_lazy("Unauthorized"),
+    403: gettext_lazy("Forbidden"),
+    404: gettext_lazy("Not Found"),
+    405: gettext_lazy("Method Not Allowed"),
+    409: gettext_lazy("Conflict"),
+    413: gettext_lazy("Request Entity Too Large"),
+    415: gettext_lazy("Unsupported Media Type"),
+    422: gettext_lazy("Unprocessable Entity"),
+    429: gettext_lazy("Too Many Requests"),
+    500: gettext_lazy("Internal Server Error"),
+}
+
+
+def api_language(request: HttpRequest) -> str:
+    """The language the API answers in: the first of `Accept-Language` we speak, else English.
+
+    Only the header counts (not the site's cookie or default): a phone's or a city platform's
+    request says what its user reads, and one without the header gets the contract's English.
+    """
+    header = request.headers.get("Accept-Language", "")
+    for code, _quality in parse_accept_lang_header(header[:255]):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return API_DEFAULT_LANGUAGE
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Django's `LocaleMiddleware`, with the API's own choice of language (`api_language`).
+
+    Early in the chain, so the answers of the middleware after it speak the language too.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        if not request.path.startswith(API_PREFIX):
+            return super().process_request(request)
+        language = api_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
 
 
 class ContentSecurityPolicyMiddleware(MiddlewareMixin):
@@ -61,7 +117,7 @@ class ApiErrorShapeMiddleware(MiddlewareMixin):
         status = response.status_code
         reshaped = JsonResponse(
             {
-                "detail": response.reason_phrase or "Error",
+                "detail": str(_STATUS_DETAILS.get(status, response.reason_phrase or "Error")),
                 "code": _STATUS_CODES.get(status, "server_error" if status >= 500 else "error"),
             },
             status=status,
@@ -93,11 +149,12 @@ class NulCharacterGuardMiddleware(MiddlewareMixin):
         if request.path.startswith(API_PREFIX):
             field = _field_with_nul(request)
             if field is not None:
+                message = _("must not contain NUL characters")
                 return JsonResponse(
                     {
-                        "detail": f"{field}: must not contain NUL characters",
+                        "detail": f"{field}: {message}",
                         "code": "invalid",
-                        "errors": [{"field": field, "message": "must not contain NUL characters"}],
+                        "errors": [{"field": field, "message": message}],
                     },
                     status=422,
                 )

@@ -67,10 +67,11 @@ MIDDLEWARE = [
     # Before WhiteNoise, which answers the PWA's files itself: the shell gets the CSP too.
     "backend.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the error shape's: its answers and the NUL guard's speak the request's language.
+    "backend.core.middleware.LanguageMiddleware",
     "backend.core.middleware.ApiErrorShapeMiddleware",
     "backend.core.middleware.NulCharacterGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -1,4 +1,6 @@
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
@@ -33,10 +35,15 @@ ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 BODY_ERRORS = {400: ErrorOut, **ERRORS}
 
 
-def _id(raw: str, what: str) -> int:
+NO_PROJECT = gettext_lazy("No such housing project.")
+NO_UPDATE = gettext_lazy("No such progress update.")
+NO_PHOTO = gettext_lazy("No such photo.")
+
+
+def _id(raw: str, missing: str) -> int:
     # Ids are opaque to clients: anything that is not one of ours is simply not found.
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
-        raise NotFound(f"No such {what}.")
+        raise NotFound(missing)
     return int(raw)
 
 
@@ -95,7 +102,7 @@ def housing_project_list(request: HttpRequest, query: Query[ProjectListQuery]):
 @router.get("/housing-projects/{project_id}", response={200: HousingProjectDetailOut, **ERRORS})
 def housing_project_detail(request: HttpRequest, project_id: str):
     project = selectors.housing_project_get(
-        user=request.auth, project_id=_id(project_id, "housing project")
+        user=request.auth, project_id=_id(project_id, NO_PROJECT)
     )
     return project_detail_out(project)
 
@@ -110,7 +117,7 @@ def housing_project_detail(request: HttpRequest, project_id: str):
 def housing_progress_record(request: HttpRequest, project_id: str, update: ProgressUpdateIn):
     recorded, created = services.housing_progress_record(
         user=request.auth,
-        project_id=_id(project_id, "housing project"),
+        project_id=_id(project_id, NO_PROJECT),
         report=services.ProgressReport(**update.model_dump()),
     )
     return Status(201 if created else 200, progress_update_out(recorded))
@@ -124,11 +131,11 @@ def housing_photo_add(
     request: HttpRequest, project_id: str, update_id: str, file: File[UploadedFile]
 ):
     if file.size > MAX_PHOTO_BYTES:
-        raise PhotoTooLarge("A photo may be at most 10 MB.")
+        raise PhotoTooLarge(_("A photo may be at most 10 MB."))
     photo = services.housing_photo_add(
         user=request.auth,
-        project_id=_id(project_id, "housing project"),
-        update_id=_id(update_id, "progress update"),
+        project_id=_id(project_id, NO_PROJECT),
+        update_id=_id(update_id, NO_UPDATE),
         upload=Upload(name=file.name or "", content_type=file.content_type or "", data=file.read()),
     )
     return Status(
@@ -148,9 +155,9 @@ def housing_photo_add(
 def housing_photo(request: HttpRequest, project_id: str, update_id: str, photo_id: str):
     photo = selectors.progress_photo_get(
         user=request.auth,
-        project_id=_id(project_id, "housing project"),
-        update_id=_id(update_id, "progress update"),
-        photo_id=_id(photo_id, "photo"),
+        project_id=_id(project_id, NO_PROJECT),
+        update_id=_id(update_id, NO_UPDATE),
+        photo_id=_id(photo_id, NO_PHOTO),
     )
     response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
     response["Cache-Control"] = "private, max-age=86400"

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 import shapely
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import BeforeValidator, Field, field_validator
 from shapely.errors import GEOSException
@@ -38,13 +39,16 @@ LATEST_DATE = date(2100, 1, 1)
 def _iso_date_text(value: object) -> object:
     # Only "YYYY-MM-DD": lax parsing would also take a number as seconds since 1970.
     if not isinstance(value, str) or len(value) != 10 or value[4] != "-" or value[7] != "-":
-        raise ValueError("must be a date written YYYY-MM-DD")
+        raise ValueError(_("must be a date written YYYY-MM-DD"))
     return value
 
 
 def _plausible_date(value: date | None) -> date | None:
     if value is not None and not EARLIEST_DATE <= value < LATEST_DATE:
-        raise ValueError(f"must be between {EARLIEST_DATE:%Y} and {LATEST_DATE:%Y}")
+        raise ValueError(
+            _("must be between %(first)s and %(last)s")
+            % {"first": f"{EARLIEST_DATE:%Y}", "last": f"{LATEST_DATE:%Y}"}
+        )
     return value
 
 
@@ -54,29 +58,34 @@ DeliveryDate = Annotated[date, BeforeValidator(_iso_date_text)]
 def _without_nul(text: str | None) -> str | None:
     # PostgreSQL cannot store U+0000; refused here, a 422 on every database.
     if text is not None and "\x00" in text:
-        raise ValueError("must not contain NUL characters")
+        raise ValueError(_("must not contain NUL characters"))
     return text
 
 
 def checked_footprint(geometry: dict) -> str:
     """The footprint as GeoJSON text, once it is a valid, non-empty WGS-84 (Multi)Polygon."""
     if geometry.get("type") not in ("Polygon", "MultiPolygon"):
-        raise ValueError("must be a GeoJSON Polygon or MultiPolygon geometry")
+        raise ValueError(_("must be a GeoJSON Polygon or MultiPolygon geometry"))
     try:
         # GEOS's own parser: malformed coordinates are one GEOSException, whatever their shape.
         shape = shapely.from_geojson(json.dumps(geometry, allow_nan=True))
     except (GEOSException, ValueError, TypeError, RecursionError) as error:
-        raise ValueError("is not readable GeoJSON") from error
+        raise ValueError(_("is not readable GeoJSON")) from error
     if shape.is_empty or shapely.get_num_coordinates(shape) > MAX_FOOTPRINT_POINTS:
-        raise ValueError(f"must not be empty, and have at most {MAX_FOOTPRINT_POINTS} points")
+        raise ValueError(
+            _("must not be empty, and have at most %(points)s points")
+            % {"points": MAX_FOOTPRINT_POINTS}
+        )
     # Heights, if sent, mean nothing on a map of the zone.
     shape = shapely.force_2d(shape)
     min_lon, min_lat, max_lon, max_lat = shape.bounds
     in_range = -180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90
     if not all(math.isfinite(v) for v in shape.bounds) or not in_range:
-        raise ValueError("must lie within WGS-84 longitude and latitude ranges")
+        raise ValueError(_("must lie within WGS-84 longitude and latitude ranges"))
     if not shape.is_valid:
-        raise ValueError(f"is not a valid polygon ({shapely.is_valid_reason(shape)})")
+        raise ValueError(
+            _("is not a valid polygon (%(reason)s)") % {"reason": shapely.is_valid_reason(shape)}
+        )
     return shapely.to_geojson(shape)
 
 
@@ -105,7 +114,7 @@ class HousingProjectIn(Schema):
     @classmethod
     def not_blank(cls, text: str) -> str:
         if not text.strip():
-            raise ValueError("must not be blank")
+            raise ValueError(_("must not be blank"))
         return text.strip()
 
     @field_validator("planned_delivery")

@@ -13,6 +13,7 @@ from datetime import date
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backend.accounts.models import Role, User
 from backend.core.errors import Forbidden, NotFound
@@ -138,7 +139,7 @@ def housing_project_get(*, user: User, project_id: int) -> HousingProject:
     """One project with its annotations; its history is prefetched only for those who see it."""
     found = _annotated(HousingProject.objects.filter(pk=project_id), user).first()
     if found is None:
-        raise NotFound("No such housing project.")
+        raise NotFound(_("No such housing project."))
     found.may_record_progress = may_record_progress(user, found)
     if found.figures_visible:
         found.history = list(
@@ -173,7 +174,7 @@ def housing_zone_summary(*, user: User, today: date | None = None) -> HousingSum
     units: every delivered unit, and separately those of the due projects.
     """
     if user.role not in (Role.SUPERVISOR, Role.ADMIN):
-        raise Forbidden("Only supervisors and admins see the housing summary.")
+        raise Forbidden(_("Only supervisors and admins see the housing summary."))
     today = today or timezone.localdate()
     projects = list(_annotated(housing_projects_supervised_by(user), user).order_by("name", "id"))
     for project in projects:
@@ -213,5 +214,5 @@ def progress_photo_get(
         .first()
     )
     if found is None:
-        raise NotFound("No such photo.")
+        raise NotFound(_("No such photo."))
     return found

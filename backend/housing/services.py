@@ -13,6 +13,7 @@ from datetime import date, datetime
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backend.accounts.models import Role, User
 from backend.boundaries.locator import locate
@@ -62,7 +63,7 @@ class ProgressReport:
 def housing_project_create(*, user: User, project: NewProject) -> HousingProject:
     """Register a project (supervisors and admins); its street and grid come from its point."""
     if user.role not in (Role.SUPERVISOR, Role.ADMIN):
-        raise Forbidden("Only supervisors and admins register housing projects.")
+        raise Forbidden(_("Only supervisors and admins register housing projects."))
     officer = _officer(project.responsible_officer)
     location = locate(project.lon, project.lat)
     created = HousingProject(
@@ -83,7 +84,7 @@ def housing_project_create(*, user: User, project: NewProject) -> HousingProject
     # one anywhere else.
     street_ids = user.street_ids
     if user.role == Role.SUPERVISOR and street_ids and created.street_id not in street_ids:
-        raise Forbidden("The project lies outside your streets.")
+        raise Forbidden(_("The project lies outside your streets."))
     created.save()
     return created
 
@@ -94,7 +95,8 @@ def _officer(username: str | None) -> User | None:
     officer = User.objects.filter(username=username, is_active=True, role__in=OFFICER_ROLES).first()
     if officer is None:
         raise Invalid(
-            f"No worker, supervisor or admin named '{username}'.", field="responsible_officer"
+            _("No worker, supervisor or admin named '%(username)s'.") % {"username": username},
+            field="responsible_officer",
         )
     return officer
 
@@ -115,16 +117,19 @@ def housing_progress_record(
     # It also serialises two retries of one record, so the second finds the first below.
     project = HousingProject.objects.select_for_update().filter(pk=project_id).first()
     if project is None:
-        raise NotFound("No such housing project.")
+        raise NotFound(_("No such housing project."))
     if not may_record_progress(user, project):
-        raise Forbidden("Only its supervisors and responsible officer report a project's progress.")
+        raise Forbidden(
+            _("Only its supervisors and responsible officer report a project's progress.")
+        )
     fingerprint = report.fingerprint(project.pk) if report.client_id else ""
     existing = _existing_update(user, report.client_id, fingerprint)
     if existing is not None:
         return existing, False
     if report.delivered_units > project.total_units:
         raise Invalid(
-            f"Delivered units cannot exceed the project's {project.total_units} units.",
+            _("Delivered units cannot exceed the project's %(units)s units.")
+            % {"units": project.total_units},
             field="delivered_units",
         )
     try:
@@ -161,7 +166,7 @@ def _existing_update(
     found = ProgressUpdate.objects.filter(author=user, client_id=client_id).first()
     if found is not None and found.client_fingerprint != fingerprint:
         raise Invalid(
-            "This client_id was already used for a different progress update.",
+            _("This client_id was already used for a different progress update."),
             field="client_id",
             code="client_id_reused",
         )
@@ -197,10 +202,10 @@ def housing_photo_add(
         .first()
     )
     if update is None:
-        raise NotFound("No such progress update.")
+        raise NotFound(_("No such progress update."))
     if not may_record_progress(user, update.project):
-        raise Forbidden("Only its supervisors and responsible officer add a project's photos.")
-    image_format, _, _ = checked_image(upload)
+        raise Forbidden(_("Only its supervisors and responsible officer add a project's photos."))
+    image_format = checked_image(upload)[0]
     content_type, extension = FORMATS[image_format]
     photo = ProgressPhoto(update=update, uploaded_at=timezone.now(), content_type=content_type)
     photo.image.save(

@@ -2,6 +2,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import AwareDatetime, Field, ValidationInfo, field_validator
@@ -112,7 +113,8 @@ def _known(value: str | None, allowed: set[str]) -> str | None:
     unknown = [part for part in _split(value) if part not in allowed]
     if unknown:
         raise ValueError(
-            f"unknown value(s) {', '.join(unknown)}; one of {', '.join(sorted(allowed))}"
+            _("unknown value(s) %(unknown)s; one of %(known)s")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(sorted(allowed))}
         )
     return value
 
@@ -121,9 +123,9 @@ def _bbox(value: str) -> tuple[float, float, float, float]:
     try:
         min_lon, min_lat, max_lon, max_lat = (float(part) for part in value.split(","))
     except ValueError as error:
-        raise ValueError("must be four numbers: minlon,minlat,maxlon,maxlat") from error
+        raise ValueError(_("must be four numbers: minlon,minlat,maxlon,maxlat")) from error
     if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-        raise ValueError("must be minlon,minlat,maxlon,maxlat within WGS-84 ranges, min <= max")
+        raise ValueError(_("must be minlon,minlat,maxlon,maxlat within WGS-84 ranges, min <= max"))
     return min_lon, min_lat, max_lon, max_lat
 
 
@@ -131,7 +133,7 @@ def _incident_id(raw: str) -> int:
     # Ids are opaque to clients: anything that is not one of ours is simply not found.
     # isdigit() alone also takes "²" (int() fails) and "١" (other scripts' digits).
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
-        raise NotFound("No such incident.")
+        raise NotFound(_("No such incident."))
     return int(raw)
 
 
@@ -190,7 +192,7 @@ def incident_action(request: HttpRequest, incident_id: str, action: ActionIn):
 )
 def incident_photo_add(request: HttpRequest, incident_id: str, file: File[UploadedFile]):
     if file.size > services.photos.MAX_PHOTO_BYTES:
-        raise services.photos.PhotoTooLarge("A photo may be at most 10 MB.")
+        raise services.photos.PhotoTooLarge(_("A photo may be at most 10 MB."))
     photo = services.photo_add(
         user=request.auth,
         incident_id=_incident_id(incident_id),

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AwareDatetime, BeforeValidator, Field, field_validator
 
@@ -35,7 +36,10 @@ def plausible_moment(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     if not EARLIEST <= moment < LATEST:
-        raise ValueError(f"must be between {EARLIEST:%Y} and {LATEST:%Y}")
+        raise ValueError(
+            _("must be between %(first)s and %(last)s")
+            % {"first": f"{EARLIEST:%Y}", "last": f"{LATEST:%Y}"}
+        )
     # The same moment in UTC: ISO 8601 allows offsets up to ±23:59, PostgreSQL only ±15:59.
     return moment.astimezone(UTC)
 
@@ -44,7 +48,7 @@ def _without_nul(text: str | None) -> str | None:
     # PostgreSQL cannot store U+0000 in text (nor compare with it); refused here, it is a 422 on
     # every database instead of a server error on one.
     if text is not None and "\x00" in text:
-        raise ValueError("must not contain NUL characters")
+        raise ValueError(_("must not contain NUL characters"))
     return text
 
 
@@ -89,14 +93,14 @@ class IncidentIn(Schema):
     @classmethod
     def title_not_blank(cls, title: str) -> str:
         if not title.strip():
-            raise ValueError("must not be blank")
+            raise ValueError(_("must not be blank"))
         return title
 
     @field_validator("occurred_at")
     @classmethod
     def not_in_the_future(cls, occurred_at: datetime | None) -> datetime | None:
         if occurred_at is not None and occurred_at > timezone.now() + CLOCK_SKEW:
-            raise ValueError("must not be in the future")
+            raise ValueError(_("must not be in the future"))
         return plausible_moment(occurred_at)
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backend.accounts.models import Role, User
 from backend.core.errors import Forbidden, NotFound
@@ -106,7 +107,7 @@ def incident_get(*, user: User, incident_id: int, for_update: bool = False) -> I
         incidents = incidents.select_for_update(of=("self",))
     found = _with_relations(incidents).filter(pk=incident_id).first()
     if found is None:
-        raise NotFound("No such incident.")
+        raise NotFound(_("No such incident."))
     return found
 
 
@@ -198,7 +199,7 @@ def photo_get(*, user: User, incident_id: int, photo_id: int) -> Photo:
     incident = incident_get(user=user, incident_id=incident_id)
     photo = Photo.objects.filter(incident=incident, pk=photo_id).first()
     if photo is None:
-        raise NotFound("No such photo.")
+        raise NotFound(_("No such photo."))
     return photo
 
 
@@ -239,7 +240,7 @@ def hazard_sites_visible_to(user: User) -> QuerySet[HazardSite]:
 
 def hazard_sites_check_staff(user: User) -> None:
     if user.role not in (Role.WORKER, Role.SUPERVISOR, Role.ADMIN):
-        raise Forbidden("Hazard sites are for grid workers and supervisors.")
+        raise Forbidden(_("Hazard sites are for grid workers and supervisors."))
 
 
 def _hazards_counted(sites: QuerySet[HazardSite], user: User) -> QuerySet[HazardSite]:
@@ -275,7 +276,7 @@ def hazard_site_get(*, user: User, site_id: str) -> HazardSite:
         sites = _hazards_counted(hazard_sites_visible_to(user), user)
         found = sites.filter(pk=int(site_id)).first()
     if found is None:
-        raise NotFound("No such hazard site.")
+        raise NotFound(_("No such hazard site."))
     return found
 
 

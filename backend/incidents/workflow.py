@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal
 
+from django.utils.translation import gettext as _
+
 from backend.accounts.models import Role, User
 from backend.core.errors import Conflict, Forbidden
 
@@ -160,19 +162,28 @@ def check(action_name: str, incident: Incident, parties: set[Party]) -> str:
     """The status `action_name` moves `incident` to, or the error the contract names."""
     action = ACTIONS[action_name]
     if not action.parties & parties or action.excluded & parties:
-        raise Forbidden(f"You may not {action_name} this case.", code="action_forbidden")
+        raise Forbidden(
+            _("You may not %(action)s this case.") % {"action": action_name},
+            code="action_forbidden",
+        )
     if action.categories is not None and incident.category not in action.categories:
         raise Conflict(
-            f"Cannot {action_name} a case of category {incident.category}.",
+            _("Cannot %(action)s a case of category %(category)s.")
+            % {"action": action_name, "category": incident.category},
             code="illegal_for_category",
         )
     to_status = action.moves.get(incident.status)
     if to_status is None:
         raise Conflict(
-            f"Cannot {action_name} a case that is {incident.status}.", code="illegal_transition"
+            _("Cannot %(action)s a case that is %(status)s.")
+            % {"action": action_name, "status": incident.status},
+            code="illegal_transition",
         )
     if action.once_per_resolution and _taken_since_resolution(action_name, incident):
-        raise Conflict(f"This resolution has had its {action_name} already.", code="already_done")
+        raise Conflict(
+            _("This resolution has had its %(action)s already.") % {"action": action_name},
+            code="already_done",
+        )
     return to_status
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
 from backend.accounts.models import Role, User
@@ -29,7 +30,7 @@ def grid_map_report(
 ) -> bytes:
     """The map page as PNG or PDF bytes: the grids of `filters.street`, or all in scope."""
     if user.role not in (Role.SUPERVISOR, Role.ADMIN):
-        raise Forbidden("The map report is for supervisors and admins.")
+        raise Forbidden(_("The map report is for supervisors and admins."))
     street, created_from, created_to = filters.street, filters.created_from, filters.created_to
     table = selectors.grid_stats(user=user, filters=filters)
     grids = [

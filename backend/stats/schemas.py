@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AwareDatetime, Field, ValidationInfo, field_validator
 
@@ -33,7 +34,8 @@ class StreetStatsQuery(Schema):
         unknown = [part for part in _split(value) if part not in CATEGORIES]
         if unknown:
             raise ValueError(
-                f"unknown category {', '.join(unknown)}; one of {', '.join(CATEGORIES)}"
+                _("unknown category %(unknown)s; one of %(known)s")
+                % {"unknown": ", ".join(unknown), "known": ", ".join(CATEGORIES)}
             )
         return value
 
@@ -47,9 +49,9 @@ class StreetStatsQuery(Schema):
         try:
             value = value.astimezone(UTC)
         except OverflowError as error:
-            raise ValueError("out of range") from error
+            raise ValueError(_("out of range")) from error
         if not 1 < value.year < 9999:
-            raise ValueError("must be between the years 2 and 9998")
+            raise ValueError(_("must be between the years 2 and 9998"))
         return value
 
     @field_validator("to")
@@ -57,7 +59,7 @@ class StreetStatsQuery(Schema):
     def not_before_from(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
         start = info.data.get("from_")
         if value is not None and start is not None and start > value:
-            raise ValueError("must not be before from")
+            raise ValueError(_("must not be before from"))
         return value
 
     def filters(self) -> StatsFilters:

@@ -21,6 +21,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backend.accounts.models import Role, User
 from backend.boundaries.models import Grid, Street
@@ -89,7 +90,7 @@ def grid_stats(
         # The id only: a grid row carries its whole outline.
         grid_id = one_or_none(Grid.objects.filter(code=filters.grid).values_list("pk", flat=True))
         if grid_id is None:
-            raise NotFound(f"No grid with code {filters.grid}.")
+            raise NotFound(_("No grid with code %(code)s.") % {"code": filters.grid})
         incidents = incidents.filter(grid_id=grid_id)
         grids = grids.filter(pk=grid_id)
     counts = _counts(user, incidents, "grid_id", filters, street_ids, grid_id, now, use_rollups)
@@ -156,7 +157,7 @@ def _counts(user, incidents, key, filters, street_ids, grid_id, now, use_rollups
 
 def _visible(user: User) -> QuerySet[Incident]:
     if user.role not in (Role.WORKER, Role.SUPERVISOR, Role.ADMIN):
-        raise Forbidden("Statistics are for grid workers, supervisors and admins.")
+        raise Forbidden(_("Statistics are for grid workers, supervisors and admins."))
     return incidents_visible_to(user)
 
 
@@ -169,7 +170,7 @@ def _in_categories(incidents: QuerySet[Incident], filters: StatsFilters) -> Quer
 def _street_id(code: str) -> int:
     street_id = one_or_none(Street.objects.filter(code=code).values_list("pk", flat=True))
     if street_id is None:
-        raise NotFound(f"No street with code {code}.")
+        raise NotFound(_("No street with code %(code)s.") % {"code": code})
     return street_id
 
 

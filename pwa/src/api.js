@@ -1,5 +1,8 @@
 // The REST client: every call goes to the network (the service worker never caches /api/),
-// with the bearer token; errors carry the server's {detail, code}.
+// with the bearer token and the UI language; errors carry the server's {detail, code}, the
+// detail already in that language.
+import { language } from "./i18n.js";
+
 let token = null;
 let onUnauthorized = () => {};
 
@@ -25,7 +28,7 @@ export class ApiError extends Error {
 export class NetworkError extends Error {}
 
 export async function api(path, { method = "GET", json, body, raw = false } = {}) {
-  const headers = { Accept: "application/json" };
+  const headers = { Accept: "application/json", "Accept-Language": language() };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (json !== undefined) {
     headers["Content-Type"] = "application/json";

@@ -5,6 +5,8 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.accounts.models import Role, User
 from backend.core.errors import Invalid
@@ -71,10 +73,10 @@ def incident_apply_action(
 
 # Said when a need the table marks required is missing.
 MISSING = {
-    "note": "Say why in note when you {action}.",
-    "assignee": "Name the worker in assignee to {action}.",
-    "due_at": "Give the new deadline in due_at to {action}.",
-    "repeat_of": "Name an earlier petition you can see in repeat_of to {action}.",
+    "note": gettext_lazy("Say why in note when you %(action)s."),
+    "assignee": gettext_lazy("Name the worker in assignee to %(action)s."),
+    "due_at": gettext_lazy("Give the new deadline in due_at to %(action)s."),
+    "repeat_of": gettext_lazy("Name an earlier petition you can see in repeat_of to %(action)s."),
 }
 
 
@@ -88,14 +90,14 @@ def _apply_details(
             continue
         value = getattr(request, name)
         if value is None or not str(value).strip():
-            raise Invalid(MISSING[name].format(action=request.action), field=name)
+            raise Invalid(MISSING[name] % {"action": request.action}, field=name)
     if request.action in ("dispatch", "reassign"):
         incident.assignee = _assignee(incident, request.assignee)
     if request.action == "extend":
         if incident.due_at is not None and request.due_at <= incident.due_at:
-            raise Invalid("The new deadline must be later than the current one.", field="due_at")
+            raise Invalid(_("The new deadline must be later than the current one."), field="due_at")
         if request.due_at <= now:
-            raise Invalid("The new deadline must be in the future.", field="due_at")
+            raise Invalid(_("The new deadline must be in the future."), field="due_at")
         if incident.category == CategoryCode.PETITION:
             case_rules.petition_extend(incident, request.due_at)
         else:
@@ -132,5 +134,8 @@ def _assignee(incident: Incident, username: str) -> User:
         workers = workers.filter(grids__street=incident.street_id)
     worker = workers.distinct().first()
     if worker is None:
-        raise Invalid(f"'{username}' is not a worker of this case's grid.", field="assignee")
+        raise Invalid(
+            _("'%(username)s' is not a worker of this case's grid.") % {"username": username},
+            field="assignee",
+        )
     return worker

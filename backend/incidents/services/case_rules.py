@@ -10,6 +10,7 @@
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.core.errors import Conflict, Invalid
@@ -25,17 +26,20 @@ def petition_extend(incident: Incident, due_at: datetime) -> None:
     """Move the answer deadline to the end of `due_at`'s day: once, by at most 30 days."""
     if incident.status not in ANSWER_STATUSES or incident.review_requested_at is not None:
         raise Conflict(
-            "Only the answer deadline of an accepted petition can be extended.",
+            _("Only the answer deadline of an accepted petition can be extended."),
             code="extension_not_allowed",
         )
     if incident.extended_days:
-        raise Conflict("A petition's deadline can be extended only once.", code="already_extended")
+        raise Conflict(
+            _("A petition's deadline can be extended only once."), code="already_extended"
+        )
     zone_date = timezone.localtime(incident.due_at).date()
     days = (timezone.localtime(due_at).date() - zone_date).days
     limit = deadlines()["petition_max_extension_days"]
     if not 1 <= days <= limit:
         raise Invalid(
-            f"A petition's deadline may be extended by 1 to {limit} days, not {days}.",
+            _("A petition's deadline may be extended by 1 to %(limit)s days, not %(days)s.")
+            % {"limit": limit, "days": days},
             field="due_at",
         )
     incident.extended_days = days
@@ -46,7 +50,8 @@ def petition_review_requested(incident: Incident, *, now: datetime) -> None:
     closes_at = review_window_closes_at(incident)
     if closes_at is None or now > closes_at:
         raise Conflict(
-            "A review can be asked for within 30 days of the answer.", code="review_window_closed"
+            _("A review can be asked for within 30 days of the answer."),
+            code="review_window_closed",
         )
     incident.review_requested_at = now
 
@@ -60,14 +65,16 @@ def petition_mark_repeat(incident: Incident, *, user: User, earlier_id: str | No
             .first()
         )
     if earlier is None:
-        raise Invalid("Name an earlier petition you can see in repeat_of.", field="repeat_of")
+        raise Invalid(_("Name an earlier petition you can see in repeat_of."), field="repeat_of")
     incident.repeat_of = earlier
 
 
 def major_hazard_verifiable(incident: Incident) -> None:
     if verification_photo_missing(incident):
         raise Conflict(
-            "A major hazard is closed only with a verification photo taken after it was "
-            "resolved: add one, then verify.",
+            _(
+                "A major hazard is closed only with a verification photo taken after it was "
+                "resolved: add one, then verify."
+            ),
             code="verification_photo_required",
         )

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.core.errors import Invalid, NotFound
@@ -31,7 +32,10 @@ def incident_correct(
     admin does, by its permissions)."""
     unknown = sorted(set(changes) - set(CORRECTABLE_FIELDS))
     if unknown:
-        raise Invalid(f"Only {', '.join(CORRECTABLE_FIELDS)} can be corrected.", field=unknown[0])
+        raise Invalid(
+            _("Only %(fields)s can be corrected.") % {"fields": ", ".join(CORRECTABLE_FIELDS)},
+            field=unknown[0],
+        )
     incident = (
         Incident.objects.select_for_update(of=("self",))
         .select_related("street", "grid", "reporter", "assignee", "subcategory")
@@ -39,7 +43,7 @@ def incident_correct(
         .first()
     )
     if incident is None:
-        raise NotFound("No such incident.")
+        raise NotFound(_("No such incident."))
     corrected = [name for name, value in changes.items() if getattr(incident, name) != value]
     if not corrected:
         return incident

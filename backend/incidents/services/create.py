@@ -9,6 +9,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.boundaries.locator import Location, locate
@@ -101,7 +102,7 @@ def _existing(reporter: User, client_id: uuid.UUID, fingerprint: str) -> Inciden
     found = next(iter(Incident.objects.raw(sql, [reporter.pk, key])), None)
     if found is not None and found.client_fingerprint != fingerprint:
         raise Invalid(
-            "This client_id was already used for a different report.",
+            _("This client_id was already used for a different report."),
             field="client_id",
             code="client_id_reused",
         )
@@ -123,7 +124,7 @@ def _links(reporter: User, report: NewIncident) -> _Links:
     _only_for(report, "housing_project", CategoryCode.HOUSING)
     _only_for(report, "repeat_of", CategoryCode.PETITION)
     if report.people_count != 1 and report.category != CategoryCode.PETITION:
-        raise Invalid("people_count applies to petitions only.", field="people_count")
+        raise Invalid(_("people_count applies to petitions only."), field="people_count")
     return _Links(
         subcategory=_subcategory(report),
         repeat_of=_by_id(
@@ -144,7 +145,11 @@ def _links(reporter: User, report: NewIncident) -> _Links:
 
 def _only_for(report: NewIncident, field: str, category: str) -> None:
     if getattr(report, field) and report.category != category:
-        raise Invalid(f"{field} applies to {category} cases only.", field=field)
+        raise Invalid(
+            _("%(field)s applies to %(category)s cases only.")
+            % {"field": field, "category": category},
+            field=field,
+        )
 
 
 def _by_id(candidates, raw_id: str | None, *, field: str):
@@ -157,7 +162,9 @@ def _by_id(candidates, raw_id: str | None, *, field: str):
         else None
     )
     if found is None:
-        raise Invalid(f"No {field.replace('_', ' ')} with id {raw_id}.", field=field)
+        raise Invalid(
+            _("No %(field)s with id %(id)s.") % {"field": field, "id": raw_id}, field=field
+        )
     return found
 
 
@@ -167,7 +174,8 @@ def _subcategory(report: NewIncident) -> Subcategory | None:
     found = Subcategory.objects.filter(code=report.subcategory, active=True).first()
     if found is None or found.category != report.category:
         raise Invalid(
-            f"No subcategory '{report.subcategory}' in category '{report.category}'.",
+            _("No subcategory '%(subcategory)s' in category '%(category)s'.")
+            % {"subcategory": report.subcategory, "category": report.category},
             field="subcategory",
         )
     return found

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from backend.accounts.models import User
@@ -77,15 +78,15 @@ def photo_add(
 def checked_image(upload: Upload) -> tuple[str, int, int]:
     """The upload's format, width and height, once it decodes as a JPEG, PNG or WebP <= 10 MB."""
     if not upload.data:
-        raise Invalid("The file is empty.", field="file")
+        raise Invalid(_("The file is empty."), field="file")
     if len(upload.data) > MAX_PHOTO_BYTES:
-        raise PhotoTooLarge("A photo may be at most 10 MB.")
+        raise PhotoTooLarge(_("A photo may be at most 10 MB."))
     try:
         with Image.open(io.BytesIO(upload.data)) as image:
             image_format = image.format
             width, height = image.size
             if width * height > MAX_PHOTO_PIXELS:
-                raise Invalid("The image has too many pixels.", field="file")
+                raise Invalid(_("The image has too many pixels."), field="file")
             # verify() checks structure; load() decodes every pixel, which finds truncation.
             image.verify()
         with Image.open(io.BytesIO(upload.data)) as image:
@@ -98,14 +99,15 @@ def checked_image(upload: Upload) -> tuple[str, int, int]:
         Image.DecompressionBombError,
     ) as error:
         raise Invalid(
-            "The file is not a readable JPEG, PNG or WebP image.", field="file"
+            _("The file is not a readable JPEG, PNG or WebP image."), field="file"
         ) from error
     if image_format not in FORMATS:
-        raise UnsupportedMediaType("Photos must be JPEG, PNG or WebP.")
+        raise UnsupportedMediaType(_("Photos must be JPEG, PNG or WebP."))
     claimed = upload.content_type.split(";")[0].strip().lower()
     if claimed and claimed != "application/octet-stream" and claimed != FORMATS[image_format][0]:
         raise UnsupportedMediaType(
-            f"The file is {FORMATS[image_format][0]} but was sent as {claimed}."
+            _("The file is %(actual)s but was sent as %(claimed)s.")
+            % {"actual": FORMATS[image_format][0], "claimed": claimed}
         )
     return image_format, width, height
 

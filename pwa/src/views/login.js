@@ -9,15 +9,9 @@ function field(label, input) {
   return h("label", { class: "field" }, h("span", { text: label }), input);
 }
 
+// The server says what went wrong, in the language the app sent it.
 function errorText(error) {
-  if (error instanceof ApiError) {
-    if (error.status === 401) return t("auth.wrong_credentials");
-    if (error.status === 409) return t("auth.username_taken");
-    if (error.status === 429) return t("auth.throttled");
-    const fields = error.errors.map((e) => `${e.field}: ${e.message}`).join("; ");
-    return fields || error.detail;
-  }
-  return t("net.unreachable");
+  return error instanceof ApiError ? error.detail : t("net.unreachable");
 }
 
 export async function render(root, { route }) {

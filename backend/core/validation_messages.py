@@ -1,0 +1,65 @@
+"""Pydantic's messages in our catalogue, by error type (see `handlers._validation_message`).
+
+Pydantic speaks English only. English answers keep Pydantic's own words; other languages get
+the translation of the message named here for the error's type, filled from its context. A type
+not named here is answered in Pydantic's English.
+"""
+
+from django.utils.translation import gettext_noop
+
+PYDANTIC_MESSAGES = {
+    "missing": gettext_noop("Field required"),
+    "string_too_short": gettext_noop("String should have at least %(min_length)s characters"),
+    "string_too_long": gettext_noop("String should have at most %(max_length)s characters"),
+    "string_type": gettext_noop("Input should be a valid string"),
+    "string_pattern_mismatch": gettext_noop("String should match pattern '%(pattern)s'"),
+    "string_unicode": gettext_noop("Input should be a valid string"),
+    "int_parsing": gettext_noop("Input should be a valid integer"),
+    "int_type": gettext_noop("Input should be a valid integer"),
+    "int_from_float": gettext_noop("Input should be a whole number"),
+    "int_parsing_size": gettext_noop("The integer is too large"),
+    "float_parsing": gettext_noop("Input should be a valid number"),
+    "float_type": gettext_noop("Input should be a valid number"),
+    "finite_number": gettext_noop("Input should be a finite number"),
+    "greater_than": gettext_noop("Input should be greater than %(gt)s"),
+    "greater_than_equal": gettext_noop("Input should be greater than or equal to %(ge)s"),
+    "less_than": gettext_noop("Input should be less than %(lt)s"),
+    "less_than_equal": gettext_noop("Input should be less than or equal to %(le)s"),
+    "multiple_of": gettext_noop("Input should be a multiple of %(multiple_of)s"),
+    "bool_parsing": gettext_noop("Input should be a valid boolean"),
+    "bool_type": gettext_noop("Input should be a valid boolean"),
+    "uuid_parsing": gettext_noop("Input should be a valid UUID"),
+    "uuid_type": gettext_noop("Input should be a valid UUID"),
+    "datetime_parsing": gettext_noop("Input should be a valid datetime"),
+    "datetime_from_date_parsing": gettext_noop("Input should be a valid datetime or date"),
+    "datetime_type": gettext_noop("Input should be a valid datetime"),
+    "datetime_object_invalid": gettext_noop("Input should be a valid datetime"),
+    "date_parsing": gettext_noop("Input should be a valid date in the format YYYY-MM-DD"),
+    "date_from_datetime_parsing": gettext_noop("Input should be a valid date or datetime"),
+    "date_from_datetime_inexact": gettext_noop("A date should have no time of day"),
+    "date_type": gettext_noop("Input should be a valid date"),
+    "time_parsing": gettext_noop("Input should be a valid time"),
+    "timezone_aware": gettext_noop("Input should have timezone info"),
+    "timezone_naive": gettext_noop("Input should not have timezone info"),
+    "enum": gettext_noop("Input should be %(expected)s"),
+    "literal_error": gettext_noop("Input should be %(expected)s"),
+    "list_type": gettext_noop("Input should be a valid list"),
+    "too_short": gettext_noop("Should have at least %(min_length)s items"),
+    "too_long": gettext_noop("Should have at most %(max_length)s items"),
+    "dict_type": gettext_noop("Input should be a valid object"),
+    "model_type": gettext_noop("Input should be a valid object"),
+    "model_attributes_type": gettext_noop("Input should be a valid object"),
+    "json_invalid": gettext_noop("Invalid JSON"),
+    "json_type": gettext_noop("Invalid JSON"),
+    # Our own validators raise ValueError with a message already in the request's language.
+    "value_error": gettext_noop("Value error, %(error)s"),
+    "assertion_error": gettext_noop("Assertion failed, %(error)s"),
+    "extra_forbidden": gettext_noop("Extra inputs are not permitted"),
+    "url_parsing": gettext_noop("Input should be a valid URL"),
+    "url_scheme": gettext_noop("URL scheme should be %(expected_schemes)s"),
+    "url_type": gettext_noop("Input should be a valid URL"),
+    "decimal_parsing": gettext_noop("Input should be a valid decimal"),
+    "decimal_type": gettext_noop("Input should be a valid decimal"),
+    "bytes_type": gettext_noop("Input should be valid bytes"),
+    "none_required": gettext_noop("Input should be null"),
+}
