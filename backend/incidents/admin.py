@@ -35,7 +35,7 @@ def _sees_reporter(request: HttpRequest, incident: Incident) -> bool:
 
 class TimelineInline(RecordInline):
     model = TimelineEntry
-    fields = ("at", "who", "action", "from_status", "to_status", "note")
+    fields = ("at", "who", "action", "from_status", "to_status", "note", "due_at", "met")
     readonly_fields = fields
 
     def get_formset(self, request: HttpRequest, obj: Incident | None = None, **kwargs):
@@ -102,4 +102,14 @@ class TimelineEntryAdmin(RecordAdmin):
     list_filter = ("action",)
     search_fields = ("incident__number",)
     # The actor is left out: an entry may be a petitioner's, who stays hidden here too.
-    fields = ("incident", "at", "system", "action", "from_status", "to_status", "note")
+    fields = (
+        "incident",
+        "at",
+        "system",
+        "action",
+        "from_status",
+        "to_status",
+        "note",
+        "due_at",
+        "met",
+    )

@@ -14,15 +14,27 @@ after the request.
 
 A major safety hazard (重大隐患) must be accepted and dispatched within 30 minutes and handled
 within 2 hours (it is urgent).
+
+Each move keeps, on its timeline entry, the deadline of the stage it ended and whether it was
+met; `closed_on_time` (按期办结) is read off those entries when the case closes.
 """
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 
-from .models import FINAL_STATUSES, CategoryCode, Incident, Priority, Severity, Status
+from .models import (
+    FINAL_STATUSES,
+    CategoryCode,
+    Incident,
+    Priority,
+    Severity,
+    Status,
+    TimelineEntry,
+)
 
 DEFAULT_DEADLINES = {
     "accept_working_hours": 1,
@@ -64,6 +76,25 @@ def stage_due_at(incident: Incident, status: str, *, now: datetime) -> datetime 
     if status == Status.RESOLVED:
         return add_working_time(now, timedelta(hours=limits["verify_working_hours"]))
     return handling_due_at(incident, now=now)
+
+
+def stage_met(ended_at: datetime, due_at: datetime | None) -> bool | None:
+    """A stage that ended at `ended_at` met its deadline; None for a stage without one."""
+    return None if due_at is None else ended_at <= due_at
+
+
+def closed_on_time(timeline: Iterable[TimelineEntry]) -> bool:
+    """按期办结: every time the case was resolved (the handler's feedback; a petition's answer),
+    the deadline then in force for the stage it ended had not passed. That is the handling
+    deadline (办理时限) set at dispatch or on rework, as a supervisor's extension moved it, or
+    the accept deadline for a case handled on the spot. Acceptance, dispatch and verification
+    are the command centre's own steps, kept on their entries for the rates that count them.
+    A stage whose deadline is not known (`met` None) does not count against the case."""
+    return not any(
+        entry.met is False
+        for entry in timeline
+        if entry.to_status == Status.RESOLVED and entry.from_status != Status.RESOLVED
+    )
 
 
 def handling_due_at(incident: Incident, *, now: datetime) -> datetime:

@@ -98,8 +98,11 @@ class Incident(models.Model):
     occurred_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField()
-    # The deadline of the current stage; null once the case is closed or rejected.
+    # The deadline of the current stage; null once the case is closed or rejected (each
+    # stage's deadline stays on the timeline entry that ended it).
     due_at = models.DateTimeField(null=True, blank=True)
+    # 按期办结 (`deadlines.closed_on_time`), set when the case closes; null while it is not closed.
+    closed_on_time = models.BooleanField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     # Petitions (信访): the people who signed a joint petition (联名), the earlier case a repeat
@@ -190,6 +193,11 @@ class TimelineEntry(models.Model):
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
     note = models.TextField(blank=True)
+    # On a move: the deadline of the stage it ended, as it stood then (extensions included),
+    # and whether the stage ended by it; null on entries that keep the status, and for stages
+    # without a deadline. Evaluations count on-time rates from these.
+    due_at = models.DateTimeField(null=True, blank=True)
+    met = models.BooleanField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

@@ -154,6 +154,10 @@ class TimelineOut(Schema):
     from_status: str | None
     to_status: str | None
     note: str
+    due_at: datetime | None = Field(
+        description="On a move: the deadline of the stage it ended, as it stood then"
+    )
+    met: bool | None = Field(description="On a move: the stage ended by that deadline")
 
 
 class IncidentOut(Schema):
@@ -181,6 +185,10 @@ class IncidentOut(Schema):
     updated_at: datetime
     due_at: datetime | None
     overdue: bool
+    closed_on_time: bool | None = Field(
+        description="Closed cases: resolved by the handling deadline in force (按期办结); "
+        "null for cases not closed"
+    )
     photos: list[str]
     people_count: int
     repeat_of: int | None
@@ -275,6 +283,7 @@ def incident_payload(incident: Incident, *, reveal_reporter: bool) -> dict:
         "updated_at": _local(incident.updated_at),
         "due_at": _local(incident.due_at),
         "overdue": is_overdue(incident),
+        "closed_on_time": incident.closed_on_time,
         "photos": [photo_url(incident.pk, photo.pk) for photo in incident.photos.all()],
         "people_count": incident.people_count,
         "repeat_of": incident.repeat_of_id,
@@ -316,6 +325,8 @@ def _entry_out(entry: TimelineEntry, incident: Incident, hide_reporter: bool) ->
         "from_status": entry.from_status or None,
         "to_status": entry.to_status or None,
         "note": entry.note,
+        "due_at": _local(entry.due_at),
+        "met": entry.met,
     }
 
 

@@ -13,7 +13,7 @@ from backend.core.errors import Invalid
 from backend.stats.services import grid_rollup_apply
 
 from .. import workflow
-from ..deadlines import stage_due_at
+from ..deadlines import closed_on_time, stage_due_at
 from ..models import CategoryCode, Incident, Status
 from ..selectors import incident_get, supervises
 from . import case_rules
@@ -47,6 +47,8 @@ def incident_apply_action(
     _apply_details(incident, request, user=user, now=now)
     if request.action == "handle_on_spot":
         incident.assignee = user
+    # The deadline in force as the stage ends: after an extension, the extended one.
+    ended_due_at = incident.due_at if to_status != from_status else None
     if to_status != from_status:
         _enter(incident, to_status, from_status=from_status, now=now)
     incident.updated_at = now
@@ -60,6 +62,7 @@ def incident_apply_action(
         to_status=to_status,
         note=request.note,
         at=now,
+        ended_due_at=ended_due_at,
     )
     incident_event_record(
         incident=incident,
@@ -118,6 +121,12 @@ def _enter(incident: Incident, to_status: str, *, from_status: str, now: datetim
         # The answer to the petitioner: the review window runs from here.
         incident.answered_at = now
     incident.closed_at = now if to_status == Status.CLOSED else None
+    # Read before this move's own entry is written: closing ends verification, not handling.
+    incident.closed_on_time = (
+        closed_on_time(incident.timeline.filter(to_status=Status.RESOLVED))
+        if to_status == Status.CLOSED
+        else None
+    )
     # Starting work keeps the handling deadline set at dispatch; every other move starts a
     # new stage with its own clock.
     if (from_status, to_status) != (Status.DISPATCHED, Status.IN_PROGRESS):
