@@ -70,7 +70,7 @@ def _onto_seeded(raw: object, ids: list[int]) -> object:
 
 @schema.parametrize()
 @settings(
-    max_examples=15,
+    max_examples=10,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,

@@ -10,8 +10,10 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from django.test.client import MULTIPART_CONTENT
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from backend.accounts.models import AuthToken, hash_token
@@ -181,3 +183,15 @@ def test_a_live_token_beside_a_session_cookie_needs_no_csrf(browser, bad_tokens,
     )
 
     assert response.status_code == 201
+
+
+def test_a_token_is_looked_up_once_per_request(supervisor):
+    """The middleware and the route's auth both ask; the database is asked once."""
+    client = sign_in(supervisor)
+    token_table = AuthToken._meta.db_table
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/incidents")
+
+    assert response.status_code == 200
+    assert sum(token_table in query["sql"] for query in queries.captured_queries) == 1
