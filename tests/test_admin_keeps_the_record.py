@@ -189,3 +189,25 @@ def test_close_hours_rollups_are_read_only_too(browser):
         == 403
     )
     assert GridCloseHours.objects.filter(pk=row.pk).exists()
+
+
+def test_users_are_deactivated_not_deleted(browser, dispatched):
+    # Deleting the assignee would unassign the case with no event and blank their entries.
+    response = browser.post(
+        f"/admin/accounts/user/{dispatched.assignee_id}/delete/", {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert Incident.objects.get(pk=dispatched.pk).assignee_id == dispatched.assignee_id
+
+
+def test_a_housing_project_is_not_deleted_with_its_progress_records(browser, supervisor):
+    project = create_project(sign_in(supervisor))
+    record(sign_in(supervisor), project["id"])
+
+    response = browser.post(
+        f"/admin/housing/housingproject/{project['id']}/delete/", {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert ProgressUpdate.objects.filter(project_id=project["id"]).count() == 1

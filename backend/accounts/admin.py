@@ -15,6 +15,11 @@ class UserAdmin(DjangoUserAdmin):
         ("gridgov", {"fields": ("role", "display_name", "phone", "grids", "streets")}),
     )
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A deleted user would vanish from the timelines they acted in and leave the cases
+        # assigned to them unassigned, with no event: deactivate them instead (is_active).
+        return False
+
 
 @admin.register(AuthToken)
 class AuthTokenAdmin(admin.ModelAdmin):
