@@ -21,6 +21,7 @@ import asyncio
 import json
 import multiprocessing
 import os
+import pstats
 import signal
 import subprocess
 import sys
@@ -286,7 +287,11 @@ def measure(args, env: dict, plan: list[dict], points: dict) -> dict:
     """Open the sockets in listener processes, file the reports, collect the arrivals."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = server_start(uvicorn_command(port), env, port)
+    command = uvicorn_command(port)
+    if args.profile_server:
+        # cProfile around the whole server process: its event loop runs in the main thread.
+        command = [sys.executable, "-m", "cProfile", "-o", args.profile_server, *command[1:]]
+    server = server_start(command, env, port)
     context = multiprocessing.get_context("fork")
     go, stop, out = context.Event(), context.Event(), context.Queue()
     heard = [context.Value("q", 0) for _ in range(args.listeners)]
@@ -346,7 +351,9 @@ def measure(args, env: dict, plan: list[dict], points: dict) -> dict:
         for process in processes:
             if process.is_alive():
                 process.kill()
-        server.send_signal(signal.SIGTERM)
+        # Uvicorn raises SIGTERM again once it has shut down, which ends a process before
+        # cProfile can write; SIGINT ends it with KeyboardInterrupt, and the file is written.
+        server.send_signal(signal.SIGINT if args.profile_server else signal.SIGTERM)
         server.wait(timeout=60)
     return {
         "connect_s": connect_s,
@@ -370,6 +377,12 @@ def main() -> None:
         "--linger", type=float, default=5, help="seconds without an arrival before giving up"
     )
     parser.add_argument("--ghost-sockets", type=int, default=300)
+    parser.add_argument(
+        "--profile-server",
+        metavar="FILE",
+        help="run the measured server under cProfile, write its stats to FILE and print the "
+        "functions that took the most time of their own (slows the server: times not valid)",
+    )
     args = parser.parse_args()
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     env = {
@@ -396,6 +409,9 @@ def main() -> None:
         ]
 
     rows, ghost_pace = paced(ghost_rows)
+    if args.profile_server:
+        print(f"server under cProfile ({args.profile_server}), by time of their own:")
+        pstats.Stats(args.profile_server).sort_stats("tottime").print_stats(25)
 
     slowest, each, missing = result["slowest"], result["each"], result["missing"]
     print(
