@@ -1,24 +1,50 @@
 """A case's timeline names who took each step: the system's own steps say so."""
 
-from .conftest import sign_in
+import uuid
+
+from .conftest import WORKER_GRID_POINT, sign_in
+
+# A resident's report in `worker`'s grid, filed three days ago: overdue by now.
+OVERDUE_REPORT = """
+import uuid
+from datetime import timedelta
+from django.utils import timezone
+from backend.accounts.models import User
+from backend.incidents.services import incident_create
+from backend.incidents.services.create import NewIncident
+incident, _ = incident_create(
+    reporter=User.objects.get(username="resident"),
+    report=NewIncident(
+        client_id=uuid.uuid4(), category="other", title={title!r}, lon={lon}, lat={lat}
+    ),
+    now=timezone.now() - timedelta(days=3),
+)
+print(incident.pk)
+"""
 
 
 def _escalated_case(server) -> int:
-    """An overdue case of `worker`'s grids from the demo, escalated by the scheduled command."""
-    status, page = server.call("GET", "/incidents?page_size=100", token=server.token("worker"))
-    assert status == 200
-    overdue = [item for item in page["items"] if item["overdue"]]
-    assert overdue, "the demo has overdue cases in the worker's grids"
+    script = OVERDUE_REPORT.format(
+        title=f"井盖缺失 {uuid.uuid4().hex[:8]}",
+        lon=WORKER_GRID_POINT["longitude"],
+        lat=WORKER_GRID_POINT["latitude"],
+    )
+    incident_id = int(server.command("shell", "-v", "0", "-c", script).split()[-1])
     server.command("escalate")
-    return overdue[0]["id"]
+    return incident_id
 
 
-def _escalation_actor(page, incident_id: int) -> str:
+def _actors(page, incident_id: int, *actions: str) -> list[str]:
+    """Who the timeline names for the first entry of each action (by its label)."""
     page.goto(f"/#/incident/{incident_id}")
-    entry = page.locator("ol.timeline li", has=page.locator("strong", has_text="超期升级"))
-    if page.evaluate("document.documentElement.lang") == "en":
-        entry = page.locator("ol.timeline li", has=page.locator("strong", has_text="Escalated"))
-    return entry.first.locator(".who").inner_text()
+    page.wait_for_selector("ol.timeline li")
+    return [
+        page.locator("ol.timeline li", has=page.locator("strong", has_text=label))
+        .first.locator(".who")
+        .inner_text()
+        .strip(" ·")
+        for label in actions
+    ]
 
 
 def test_an_escalation_is_shown_as_the_systems_not_the_reporters(new_context, server):
@@ -26,8 +52,8 @@ def test_an_escalation_is_shown_as_the_systems_not_the_reporters(new_context, se
     page = new_context().new_page()
     sign_in(page, "worker")
 
-    assert _escalation_actor(page, incident_id).strip(" ·") == "系统"
+    assert _actors(page, incident_id, "超期升级", "上报") == ["系统", "上报人"]
 
     page.select_option("#lang", "en")
     page.wait_for_selector("#tabs a[data-tab=tasks]:has-text('Tasks')")
-    assert _escalation_actor(page, incident_id).strip(" ·") == "System"
+    assert _actors(page, incident_id, "Escalated")[0] == "System"
