@@ -17,6 +17,8 @@ logger = logging.getLogger("gridgov.api")
 
 # Ninja's own messages, translated when they are answered (`on_http_error`).
 NINJA_MESSAGES = (gettext_noop("Cannot parse request body"), gettext_noop("CSRF check Failed"))
+# Pydantic joins the allowed values itself, in English ("'a', 'b' or 'c'"): the joiner is ours.
+CHOICE_LISTS = {"expected", "expected_schemes"}
 
 
 def error_response(
@@ -139,9 +141,17 @@ def _validation_message(error: dict) -> str:
     if translated == msgid:
         return english
     try:
-        return translated % {name: str(value) for name, value in (error.get("ctx") or {}).items()}
+        return translated % {
+            name: _choices(str(value)) if name in CHOICE_LISTS else str(value)
+            for name, value in (error.get("ctx") or {}).items()
+        }
     except (KeyError, TypeError, ValueError):
         return english
+
+
+def _choices(listed: str) -> str:
+    head, joiner, last = listed.rpartition(" or ")
+    return f"{head} {_('or')} {last}" if joiner else listed
 
 
 def _field_name(loc: tuple | list) -> str:

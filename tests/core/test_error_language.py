@@ -70,6 +70,29 @@ def test_our_own_validators_speak_chinese_too(resident):
     assert response.json()["errors"] == [{"field": "title", "message": "不能为空"}]
 
 
+def test_a_choice_of_values_is_offered_in_chinese(resident):
+    body = {
+        "client_id": "8d0c0f5e-1c1b-4bd5-9d3c-5a0f8a6b2a12",
+        "category": "nope",
+        "title": "路灯不亮",
+        "lon": 123.805,
+        "lat": 41.805,
+    }
+
+    chinese = sign_in(resident).post("/incidents", body, **ZH)
+    english = sign_in(resident).post("/incidents", body)
+
+    assert chinese.json()["errors"] == [
+        {"field": "category", "message": "应为 'safety', 'petition', 'housing' 或 'other'"}
+    ]
+    assert english.json()["errors"] == [
+        {
+            "field": "category",
+            "message": "Input should be 'safety', 'petition', 'housing' or 'other'",
+        }
+    ]
+
+
 @pytest.mark.parametrize(
     ("header", "chinese"),
     [
