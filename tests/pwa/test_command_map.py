@@ -68,7 +68,7 @@ def test_the_queue_puts_overdue_cases_first_longest_overdue_on_top(new_context, 
     assert flags == sorted(flags, reverse=True)
     _, queue = server.call(
         "GET",
-        "/incidents?status=reported,accepted,resolved&ordering=overdue&page_size=50",
+        "/incidents?status=reported,accepted,resolved&ordering=overdue&page_size=100",
         token=server.token("supervisor"),
     )
     shown = page.eval_on_selector_all("#queue-list li.case", "els => els.map(e => e.dataset.id)")

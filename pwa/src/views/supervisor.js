@@ -10,6 +10,8 @@ import { boundsOf, clusteredIncidents, createMap, L, placeNames, STATUS_COLOURS 
 import { dayBound, emptyState, incidentCard, OPEN_STATUSES } from "./common.js";
 import { renderIncident } from "./incident.js";
 
+// The supervisor's queue: what waits for them to accept, dispatch or verify.
+const QUEUE_STATUSES = ["reported", "accepted", "resolved"];
 const filters = { metric: "open", category: "", from: "", to: "" };
 const sort = { key: "open", descending: true };
 let selectedGrid = null;
@@ -126,6 +128,7 @@ async function renderMap(root) {
   });
   // Cases that arrived live while this screen is open: marked in the queue and on the map.
   const fresh = new Set();
+  const arrived = new Map();
   const marked = (items) => items.map((i) => ({ ...i, _fresh: fresh.has(String(i.id)) }));
 
   function styleFor(feature) {
@@ -195,11 +198,16 @@ async function renderMap(root) {
   }
   async function drawQueue() {
     // Overdue first, the longest overdue on top, as on the worker's list.
-    const data = await api(`/incidents${query({ status: "reported,accepted,resolved", category: filters.category, ...period(), ordering: "overdue", page_size: 50 })}`);
+    // Reports that arrived live sit on top, highlighted, wherever their deadline puts them.
+    const data = await api(`/incidents${query({ status: QUEUE_STATUSES.join(","), category: filters.category, ...period(), ordering: "overdue", page_size: 100 })}`);
     if (panelState.kind !== "queue") return;
+    const pinned = [...arrived.values()].reverse()
+      .filter((i) => QUEUE_STATUSES.includes(i.status) && (!filters.category || filters.category === i.category));
+    const pinnedIds = new Set(pinned.map((i) => String(i.id)));
+    const items = [...pinned, ...data.items.filter((i) => !pinnedIds.has(String(i.id)))];
     const list = h("ul", { class: "cases", id: "queue-list" });
-    if (!data.items.length) list.append(emptyState(t("sup.queue_empty")));
-    for (const i of data.items) list.append(incidentCard(i, { unseen: fresh.has(String(i.id)), onClick: () => showIncident(i) }));
+    if (!items.length) list.append(emptyState(t("sup.queue_empty")));
+    for (const i of items) list.append(incidentCard(i, { unseen: fresh.has(String(i.id)), onClick: () => showIncident(i) }));
     clear(panel).append(h("h2", { text: t("sup.queue") }), h("p", { class: "hint", text: t("sup.queue_hint", { n: formatNumber(data.count) }) }), list);
   }
   async function drawGrid(code) {
@@ -271,7 +279,9 @@ async function renderMap(root) {
     timer = setTimeout(refresh, 800);
   }
   function onLive(event) {
-    if (event.detail.type === "incident.created") fresh.add(String(event.detail.incident.id));
+    const incident = event.detail.incident;
+    if (event.detail.type === "incident.created") fresh.add(String(incident.id));
+    if (fresh.has(String(incident.id))) arrived.set(String(incident.id), incident);
     scheduleRefresh();
   }
   liveBus.addEventListener("incident", onLive);
