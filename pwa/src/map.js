@@ -2,6 +2,7 @@
 // template, or when tiles fail, the grid outlines on a plain background are the map.
 // All coordinates are WGS-84 longitude/latitude, as the API sends and takes them.
 import { h } from "./dom.js";
+import { t } from "./i18n.js";
 import * as L from "./vendor/leaflet/leaflet-src.esm.js";
 
 export { L };
@@ -23,8 +24,9 @@ export async function loadMapConfig() {
 
 export function createMap(element, { zoom = 13 } = {}) {
   const map = L.map(element, {
-    zoomControl: true, zoomSnap: 0.25, attributionControl: Boolean(config?.tile_url),
+    zoomControl: false, zoomSnap: 0.25, attributionControl: Boolean(config?.tile_url),
   });
+  L.control.zoom({ zoomInTitle: t("map.zoom_in"), zoomOutTitle: t("map.zoom_out") }).addTo(map);
   map.setView(DEFAULT_CENTER, zoom);
   element.classList.add("plain-map");
   if (config?.tile_url) {
