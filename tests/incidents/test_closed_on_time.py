@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.apps import apps
 
 from backend.incidents.models import Incident, TimelineEntry
@@ -220,3 +221,29 @@ def test_the_migration_counts_an_unknown_extension_as_met_unless_an_escalation_s
     # The escalation note names the deadline that passed (to the minute).
     assert resolved[overrun.incident.pk] == (new_deadline.replace(second=0, microsecond=0), False)
     assert overrun.closed_on_time() is False
+
+
+@pytest.mark.parametrize("written", ["in words", "as codes, before 2026-12-02"])
+def test_the_migration_reads_the_priority_an_escalation_note_names(
+    written, resident, worker, supervisor
+):
+    # Raised twice to 紧急 before dispatch: its handling deadline is the urgent one, in hours.
+    case = Case(resident)
+    incidents_escalate(now=case.due_at + MINUTE)
+    case.act(supervisor, "accept", at=case.due_at + 2 * MINUTE)
+    incidents_escalate(now=case.due_at + MINUTE)
+    case.act(supervisor, "dispatch", assignee="worker", at=case.due_at + 2 * MINUTE)
+    assert Incident.objects.get(pk=case.incident.pk).priority == "urgent"
+    case.handled(worker, at=case.due_at - MINUTE).act(supervisor, "verify")
+    live = _recorded()
+    _as_before_the_migration()
+    if written != "in words":
+        for entry in TimelineEntry.objects.filter(action="escalate"):
+            for word, code in (("一般", "normal"), ("较急", "high"), ("紧急", "urgent")):
+                entry.note = entry.note.replace(word, code)
+            entry.save(update_fields=["note"])
+
+    _backfill()
+
+    assert _recorded() == live
+    assert case.closed_on_time() is True

@@ -4,7 +4,7 @@ import uuid
 from datetime import timedelta
 
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from backend.incidents.models import Incident, TimelineEntry
 from backend.incidents.services import incident_apply_action, incident_create
@@ -36,6 +36,16 @@ def test_an_overdue_case_is_raised_one_priority_step_with_a_timeline_entry_and_e
     entry = TimelineEntry.objects.filter(incident=incident, action="escalate").get()
     assert entry.actor is None and "逾期" in entry.note
     assert Event.objects.count() == events_before + 1
+
+
+def test_the_escalation_note_names_the_priorities_in_words_not_codes(resident):
+    incident = overdue_report(resident)
+
+    with translation.override("en"):
+        incidents_escalate()
+
+    entry = TimelineEntry.objects.filter(incident=incident, action="escalate").get()
+    assert entry.note.endswith("优先级 一般 → 较急")
 
 
 def test_running_it_twice_changes_nothing_the_second_time(resident):

@@ -29,8 +29,14 @@ from django.db import migrations, models
 from backend.incidents.deadlines import closed_on_time, end_of_day_after, stage_due_at, stage_met
 
 BATCH = 500
-# As `services/escalation.py` wrote it: "逾期未办（期限 2026-11-24 10:00），优先级 normal → high".
+# As `services/escalation.py` wrote it: "逾期未办（期限 2026-11-24 10:00），优先级 normal → high";
+# since 2026-12-02 with the priorities in words ("优先级 一般 → 较急").
 ESCALATION_NOTE = re.compile(r"期限 (\d{4}-\d\d-\d\d \d\d:\d\d)），优先级 (\w+) → (\w+)")
+PRIORITY_WORDS = {"一般": "normal", "较急": "high", "紧急": "urgent"}
+
+
+def _priority(noted: str) -> str:
+    return PRIORITY_WORDS.get(noted, noted)
 
 
 def _noted_deadline(replayed: datetime | None, noted: str) -> datetime:
@@ -50,7 +56,7 @@ def replay(incident, timeline: list) -> list:
     escalations = [ESCALATION_NOTE.search(e.note) for e in timeline if e.action == "escalate"]
     escalations = [match for match in escalations if match]
     if escalations:
-        incident.priority = escalations[0].group(2)
+        incident.priority = _priority(escalations[0].group(2))
     granted_days = incident.extended_days
     incident.extended_days = 0
     incident.accepted_at = None
@@ -64,7 +70,7 @@ def replay(incident, timeline: list) -> list:
             match = ESCALATION_NOTE.search(entry.note)
             if match:
                 deadline = _noted_deadline(deadline, match.group(1))
-                incident.priority = match.group(3)
+                incident.priority = _priority(match.group(3))
         elif entry.action == "extend":
             if incident.category == "petition" and deadline is not None and granted_days:
                 incident.extended_days = granted_days

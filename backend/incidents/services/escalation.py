@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ..models import Incident, Priority
 from .events import incident_event_record
@@ -55,14 +55,22 @@ def _escalate_one(incident_id: int, now: datetime) -> int:
     incident.updated_at = now
     incident.save(update_fields=["priority", "escalated_due_at", "updated_at"])
     overdue_since = timezone.localtime(incident.due_at).strftime("%Y-%m-%d %H:%M")
+    raised = f"{_word(previous)} → {_word(incident.priority)}"
     timeline_record(
         incident=incident,
         actor=None,
         action="escalate",
         from_status=incident.status,
         to_status=incident.status,
-        note=f"逾期未办（期限 {overdue_since}），优先级 {previous} → {incident.priority}",
+        note=f"逾期未办（期限 {overdue_since}），优先级 {raised}",
         at=now,
     )
     incident_event_record(incident=incident, type="incident.updated")
     return 1
+
+
+def _word(priority: str) -> str:
+    # The note is read by people (in the app's timeline), and is stored in Chinese whatever the
+    # language of the run.
+    with translation.override("zh-hans"):
+        return str(Priority(priority).label)
