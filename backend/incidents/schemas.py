@@ -249,9 +249,8 @@ def incident_out(incident: Incident, viewer: User) -> dict:
 
 
 def incident_payload(incident: Incident, *, reveal_reporter: bool) -> dict:
-    visible = reveal_reporter
     reporter = incident.reporter
-    return {
+    payload = {
         "id": incident.pk,
         "number": incident.number,
         "category": incident.category,
@@ -267,17 +266,13 @@ def incident_payload(incident: Incident, *, reveal_reporter: bool) -> dict:
         "status": incident.status,
         "priority": incident.priority,
         "reporter": {
-            "username": reporter.username if visible else None,
-            "display_name": reporter.display_name if visible else None,
-            "phone": reporter.phone if visible else None,
+            "username": reporter.username,
+            "display_name": reporter.display_name,
+            "phone": reporter.phone,
             "role": reporter.role,
         },
         "assignee": incident.assignee.username if incident.assignee_id else None,
-        "assignee_display_name": (
-            incident.assignee.shown_name
-            if incident.assignee_id and (visible or incident.assignee_id != reporter.pk)
-            else None
-        ),
+        "assignee_display_name": incident.assignee.shown_name if incident.assignee_id else None,
         "occurred_at": _local(incident.occurred_at),
         "created_at": _local(incident.created_at),
         "updated_at": _local(incident.updated_at),
@@ -290,6 +285,23 @@ def incident_payload(incident: Incident, *, reveal_reporter: bool) -> dict:
         "hazard_site": incident.hazard_site_id,
         "housing_project": incident.housing_project_id,
     }
+    return payload if reveal_reporter else without_reporter(payload)
+
+
+def without_reporter(payload: dict) -> dict:
+    """The case as someone who may not see its reporter gets it (REST and sockets alike): no
+    name or phone, also where the reporter handled the case themselves (自行处置)."""
+    reporter = payload["reporter"]
+    # .get: a stored event is sent as it was stored, never re-checked against this shape.
+    assignee = payload.get("assignee")
+    handled_by_reporter = assignee is not None and assignee == reporter.get("username")
+    masked = {
+        **payload,
+        "reporter": {**reporter, "username": None, "display_name": None, "phone": None},
+    }
+    if handled_by_reporter:
+        masked.update(assignee=None, assignee_display_name=None)
+    return masked
 
 
 def incident_detail_out(incident: Incident, viewer: User) -> dict:

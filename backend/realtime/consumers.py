@@ -25,6 +25,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from backend.accounts.models import User
+from backend.incidents.schemas import without_reporter
 from backend.incidents.selectors import reporter_visible
 
 from .middleware import socket_token
@@ -194,15 +195,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             reporter_id=reporter_id,
         )
         if not visible:
-            incident = {
-                **incident,
-                "reporter": {
-                    **incident["reporter"],
-                    "username": None,
-                    "display_name": None,
-                    "phone": None,
-                },
-            }
+            incident = without_reporter(incident)
         await self.send_json({"type": event_type, "seq": seq, "at": at, "incident": incident})
         self.last_sent = seq
 

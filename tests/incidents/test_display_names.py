@@ -36,4 +36,4 @@ def test_a_worker_handling_their_own_report_is_not_named_to_a_colleague(
     seen = sign_in(other_worker).get(f"/incidents/{case['id']}").json()
 
     assert seen["reporter"]["display_name"] is None
-    assert seen["assignee_display_name"] is None
+    assert seen["assignee"] is None and seen["assignee_display_name"] is None

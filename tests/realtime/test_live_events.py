@@ -132,6 +132,23 @@ async def test_workers_get_the_reporter_masked_and_supervisors_see_it(worker, su
         assert seen_by_supervisor["incident"]["reporter"]["username"] == "resident"
 
 
+async def test_a_worker_who_handled_their_own_report_is_not_named_to_a_colleague(
+    worker, other_worker
+):
+    await sync_to_async(other_worker.grids.add)(*await sync_to_async(list)(worker.grids.all()))
+    incident = await areport(worker, GRID_1_01)
+    token = await atoken_for(other_worker)
+    async with socket(f"?token={token}") as communicator:
+        await hello(communicator)
+
+        await aact(worker, incident, "handle_on_spot")
+
+        [event] = await receive_all(communicator)
+        assert event["incident"]["reporter"]["display_name"] is None
+        assert event["incident"]["assignee"] is None
+        assert event["incident"]["assignee_display_name"] is None
+
+
 async def test_petitioners_are_masked_even_from_supervisors_without_the_permission(
     supervisor, resident
 ):
