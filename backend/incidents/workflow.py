@@ -14,12 +14,49 @@ from enum import Enum
 from typing import Literal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from backend.accounts.models import Role, User
 from backend.core.errors import Conflict, Forbidden
 
 from .models import CategoryCode, Incident, Status
 from .selectors import last_resolution, verification_photo_missing
+
+# The words a message names an action, a status or a category by: English keeps the codes the
+# API speaks, the catalogue gives Chinese the words the app shows for them ("受理立案", "已结案").
+WORDS = (
+    gettext_noop("accept"),
+    gettext_noop("reject"),
+    gettext_noop("dispatch"),
+    gettext_noop("start"),
+    gettext_noop("resolve"),
+    gettext_noop("handle_on_spot"),
+    gettext_noop("verify"),
+    gettext_noop("reopen"),
+    gettext_noop("dispute"),
+    gettext_noop("comment"),
+    gettext_noop("confirm"),
+    gettext_noop("extend"),
+    gettext_noop("reassign"),
+    gettext_noop("request_review"),
+    gettext_noop("mark_repeat"),
+    gettext_noop("reported"),
+    gettext_noop("accepted"),
+    gettext_noop("dispatched"),
+    gettext_noop("in_progress"),
+    gettext_noop("resolved"),
+    gettext_noop("closed"),
+    gettext_noop("rejected"),
+    gettext_noop("safety"),
+    gettext_noop("petition"),
+    gettext_noop("housing"),
+    gettext_noop("other"),
+)
+
+
+def word(code: str) -> str:
+    """`code` (an action, a status or a category) as the request's language says it."""
+    return _(code) if code in WORDS else code
 
 
 class Party(Enum):
@@ -163,25 +200,25 @@ def check(action_name: str, incident: Incident, parties: set[Party]) -> str:
     action = ACTIONS[action_name]
     if not action.parties & parties or action.excluded & parties:
         raise Forbidden(
-            _("You may not %(action)s this case.") % {"action": action_name},
+            _("You may not %(action)s this case.") % {"action": word(action_name)},
             code="action_forbidden",
         )
     if action.categories is not None and incident.category not in action.categories:
         raise Conflict(
             _("Cannot %(action)s a case of category %(category)s.")
-            % {"action": action_name, "category": incident.category},
+            % {"action": word(action_name), "category": word(incident.category)},
             code="illegal_for_category",
         )
     to_status = action.moves.get(incident.status)
     if to_status is None:
         raise Conflict(
             _("Cannot %(action)s a case that is %(status)s.")
-            % {"action": action_name, "status": incident.status},
+            % {"action": word(action_name), "status": word(incident.status)},
             code="illegal_transition",
         )
     if action.once_per_resolution and _taken_since_resolution(action_name, incident):
         raise Conflict(
-            _("This resolution has had its %(action)s already.") % {"action": action_name},
+            _("This resolution has had its %(action)s already.") % {"action": word(action_name)},
             code="already_done",
         )
     return to_status

@@ -10,6 +10,7 @@ import pytest
 from django.utils import translation
 
 from backend.core import middleware
+from backend.incidents import models, workflow
 from tests.conftest import PASSWORD, ApiClient, sign_in
 
 BACKEND = Path(__file__).resolve().parents[2] / "backend"
@@ -91,6 +92,40 @@ def test_a_choice_of_values_is_offered_in_chinese(resident):
             "message": "Input should be 'safety', 'petition', 'housing' or 'other'",
         }
     ]
+
+
+def test_a_move_the_case_does_not_allow_is_named_in_words(resident, supervisor):
+    reporter = sign_in(resident)
+    body = {
+        "client_id": "8d0c0f5e-1c1b-4bd5-9d3c-5a0f8a6b2a13",
+        "category": "other",
+        "title": "路灯不亮",
+        "lon": 123.805,
+        "lat": 41.805,
+    }
+    incident = reporter.post("/incidents", body).json()
+    as_supervisor = sign_in(supervisor)
+    path = f"/incidents/{incident['id']}/actions"
+    assert as_supervisor.post(path, {"action": "reject", "note": "重复上报"}).status_code == 200
+
+    chinese = as_supervisor.post(path, {"action": "accept"}, **ZH)
+    english = as_supervisor.post(path, {"action": "accept"})
+
+    assert chinese.json() == {
+        "detail": "事件处于「不予立案」状态，不能执行「受理立案」。",
+        "code": "illegal_transition",
+    }
+    assert english.json()["detail"] == "Cannot accept a case that is rejected."
+
+
+def test_every_action_status_and_category_has_its_chinese_word():
+    codes = [*workflow.ACTIONS, *models.Status.values, *models.CategoryCode.values]
+
+    with translation.override("zh-hans"):
+        words = {code: workflow.word(code) for code in codes}
+
+    assert all(CHINESE.search(text) for text in words.values()), words
+    assert words["verify"] == "核查结案" and words["in_progress"] == "处置中"
 
 
 @pytest.mark.parametrize(

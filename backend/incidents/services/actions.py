@@ -93,7 +93,7 @@ def _apply_details(
             continue
         value = getattr(request, name)
         if value is None or not str(value).strip():
-            raise Invalid(MISSING[name] % {"action": request.action}, field=name)
+            raise Invalid(MISSING[name] % {"action": workflow.word(request.action)}, field=name)
     if request.action in ("dispatch", "reassign"):
         incident.assignee = _assignee(incident, request.assignee)
     if request.action == "extend":
