@@ -87,9 +87,10 @@ def _csv_header(response) -> list[str]:
     return next(csv.reader(io.StringIO(response.content.decode("utf-8")[1:])))
 
 
-def test_csv_headers_are_chinese_first_and_streets_have_names(cases, supervisor):
+def test_csv_headers_are_chinese_for_a_chinese_caller_and_streets_have_names(cases, supervisor):
     client = sign_in(supervisor)
-    text = client.get("/stats/grids.csv", {"street": WEST}).content.decode("utf-8")[1:]
+    answer = client.get("/stats/grids.csv", {"street": WEST}, HTTP_ACCEPT_LANGUAGE="zh-Hans")
+    text = answer.content.decode("utf-8")[1:]
     rows = list(csv.reader(io.StringIO(text)))
 
     assert rows[0][:8] == [
