@@ -118,6 +118,24 @@ def test_a_move_the_case_does_not_allow_is_named_in_words(resident, supervisor):
     assert english.json()["detail"] == "Cannot accept a case that is rejected."
 
 
+def test_a_field_of_another_category_names_that_category_in_words(resident):
+    body = {
+        "client_id": "8d0c0f5e-1c1b-4bd5-9d3c-5a0f8a6b2a14",
+        "category": "other",
+        "severity": "major",
+        "title": "路灯不亮",
+        "lon": 123.805,
+        "lat": 41.805,
+    }
+
+    response = sign_in(resident).post("/incidents", body, **ZH)
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "severity", "message": "severity 仅适用于「安全隐患」类事件。"}
+    ]
+
+
 def test_every_action_status_and_category_has_its_chinese_word():
     codes = [*workflow.ACTIONS, *models.Status.values, *models.CategoryCode.values]
 

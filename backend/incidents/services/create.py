@@ -31,6 +31,7 @@ from ..models import (
     Subcategory,
 )
 from ..selectors import hazard_sites_visible_to, incidents_visible_to
+from ..workflow import word
 from .events import incident_event_record
 from .timeline import timeline_record
 
@@ -147,7 +148,7 @@ def _only_for(report: NewIncident, field: str, category: str) -> None:
     if getattr(report, field) and report.category != category:
         raise Invalid(
             _("%(field)s applies to %(category)s cases only.")
-            % {"field": field, "category": category},
+            % {"field": field, "category": word(category)},
             field=field,
         )
 
