@@ -31,8 +31,8 @@ class CsvQuery(GridStatsQuery):
     lang: str | None = Field(
         default=None,
         pattern=r"^(zh|en)([-_][A-Za-z0-9]{1,8})*$",
-        description="Language of the headers (zh-Hans or en); without it, Accept-Language, "
-        "and Chinese when that names neither",
+        description="Language of the headers (zh-Hans or en); without it, Accept-Language; "
+        "without either, Chinese",
     )
 
 
@@ -68,8 +68,11 @@ def grid_stats(request: HttpRequest, query: Query[GridStatsQuery]):
 )
 def grid_stats_csv(request: HttpRequest, query: Query[CsvQuery]):
     table = selectors.grid_stats(user=request.auth, filters=query.filters())
-    # LocaleMiddleware has read Accept-Language (Chinese by default); `lang` overrides it.
-    language = export.csv_language(query.lang or translation.get_language())
+    # `lang` first, then the language the middleware read from Accept-Language; a request
+    # with neither (a bare download link) gets Chinese, the language of the people who open
+    # this file in a spreadsheet, not the English that the API's error messages default to.
+    spoken = translation.get_language() if request.headers.get("Accept-Language") else None
+    language = export.csv_language(query.lang or spoken)
     response = HttpResponse(
         export.grid_stats_csv(table, language), content_type="text/csv; charset=utf-8"
     )
