@@ -108,6 +108,11 @@ def test_csv_headers_are_chinese_for_a_chinese_caller_and_streets_have_names(cas
     assert rows[-1][1] == "（不在任何网格内）"
 
 
+def test_a_csv_asked_in_no_language_has_chinese_headers(cases, supervisor):
+    # A bare download link sends no Accept-Language; the file is read by a Chinese office.
+    assert _csv_header(sign_in(supervisor).get("/stats/grids.csv"))[:2] == ["网格编码", "网格名称"]
+
+
 def test_csv_headers_follow_accept_language_and_lang_overrides_it(cases, supervisor):
     client = sign_in(supervisor)
     english = client.get("/stats/grids.csv", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8")
