@@ -245,6 +245,22 @@ def fill_worker_report(page, title: str, photo: Path | None = None) -> None:
         page.wait_for_selector(".thumbs img")
 
 
+def cut_off_first_answer(context, url_glob: str) -> list[int]:
+    """The first POST to `url_glob` reaches the server but its answer never reaches the phone,
+    as when the signal drops mid-request; returns the list the server's status is put in."""
+    cut: list[int] = []
+
+    def cut_off(route) -> None:
+        if route.request.method == "POST" and not cut:
+            cut.append(route.fetch().status)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    context.route(url_glob, cut_off)
+    return cut
+
+
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / name))

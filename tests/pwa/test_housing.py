@@ -7,7 +7,15 @@ import uuid
 
 import pytest
 
-from .conftest import DESKTOP, PHONE, photo_file, screenshot, sign_in, wait_for_service_worker
+from .conftest import (
+    DESKTOP,
+    PHONE,
+    cut_off_first_answer,
+    photo_file,
+    screenshot,
+    sign_in,
+    wait_for_service_worker,
+)
 
 # The demo project `worker` is the responsible officer of, in their grid.
 OFFICERS_PROJECT = "翠湖湾二期"
@@ -162,17 +170,7 @@ def test_progress_whose_first_answer_is_cut_off_is_recorded_once(new_context, se
     sign_in(page, "worker")
     project = _project_named(server, OFFICERS_PROJECT)
     note = f"竣工验收 {uuid.uuid4().hex[:8]}"
-    cut = []
-
-    def cut_off_first_post(route):
-        # The server records it, but the phone never hears back: the outbox sends it again.
-        if route.request.method == "POST" and not cut:
-            cut.append(route.fetch().status)
-            route.abort("connectionreset")
-        else:
-            route.continue_()
-
-    context.route(f"**/api/v1/housing-projects/{project['id']}/updates", cut_off_first_post)
+    cut = cut_off_first_answer(context, f"**/api/v1/housing-projects/{project['id']}/updates")
     page.goto(f"/#/housing/{project['id']}")
     page.click("#housing-add-update")
     page.fill("#housing-update-form textarea[name=note]", note)

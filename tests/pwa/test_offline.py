@@ -2,7 +2,13 @@
 
 import uuid
 
-from .conftest import fill_worker_report, photo_file, sign_in, wait_for_service_worker
+from .conftest import (
+    cut_off_first_answer,
+    fill_worker_report,
+    photo_file,
+    sign_in,
+    wait_for_service_worker,
+)
 
 
 def _outbox_item(page, title: str):
@@ -43,17 +49,7 @@ def test_a_report_whose_first_upload_is_cut_off_is_delivered_once(new_context, s
     page = context.new_page()
     sign_in(page, "worker")
     title = f"占道经营 {uuid.uuid4().hex[:8]}"
-    cut = []
-
-    def cut_off_first_post(route):
-        # The server gets the report and creates it, but the phone never hears back.
-        if route.request.method == "POST" and not cut:
-            cut.append(route.fetch().status)
-            route.abort("connectionreset")
-        else:
-            route.continue_()
-
-    context.route("**/api/v1/incidents", cut_off_first_post)
+    cut = cut_off_first_answer(context, "**/api/v1/incidents")
     fill_worker_report(page, title, photo_file(tmp_path))
     page.click("#report-form button[type=submit]")
     page.wait_for_selector(f'#pending-list li[data-title="{title}"]')
