@@ -176,6 +176,9 @@ class ProgressUpdateOut(Schema):
     id: int
     at: datetime
     author: str | None
+    author_display_name: str | None = Field(
+        description="The author's name to show (their username when they gave none)"
+    )
     progress_percent: int
     delivered_units: int
     revised_delivery: date | None
@@ -204,6 +207,9 @@ class HousingProjectOut(Schema):
     funding_status: FundingStatusName | None
     risk_level: RiskLevelName | None
     responsible_officer: str | None
+    responsible_officer_display_name: str | None = Field(
+        description="The officer's name to show (their username when they gave none)"
+    )
     open_cases: int | None = Field(description="Housing cases linked to it, not closed/rejected")
     last_update_at: datetime | None
     days_late: int | None = Field(
@@ -277,6 +283,7 @@ def progress_update_out(update: ProgressUpdate) -> dict:
         "id": update.pk,
         "at": _local(update.at),
         "author": update.author.username if update.author_id else None,
+        "author_display_name": update.author.shown_name if update.author_id else None,
         "progress_percent": update.progress_percent,
         "delivered_units": update.delivered_units,
         "revised_delivery": update.revised_delivery,
@@ -313,6 +320,7 @@ def project_out(project: HousingProject, *, today: date | None = None) -> dict:
         "funding_status": project.funding_status,
         "risk_level": project.risk_level,
         "responsible_officer": officer.username if officer else None,
+        "responsible_officer_display_name": officer.shown_name if officer else None,
         "open_cases": project.open_cases,
         "last_update_at": _local(project.last_update_at),
         "days_late": days_late(project, today=today),

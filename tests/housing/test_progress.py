@@ -91,6 +91,20 @@ def test_the_responsible_officer_records_progress(as_supervisor, other_worker):
     assert update["author"] == "worker2"
 
 
+def test_the_officer_and_each_records_author_are_named_by_display_name(as_supervisor, other_worker):
+    other_worker.display_name = "网格员 李强"
+    other_worker.save(update_fields=["display_name"])
+    project = create_project(as_supervisor, responsible_officer="worker2")
+    record(sign_in(other_worker), project["id"], progress_percent=15)
+
+    detail = as_supervisor.get(f"/housing-projects/{project['id']}").json()
+    listed = as_supervisor.get("/housing-projects").json()
+
+    assert detail["responsible_officer_display_name"] == "网格员 李强"
+    assert detail["history"][-1]["author_display_name"] == "网格员 李强"
+    assert [p["responsible_officer_display_name"] for p in listed] == ["网格员 李强"]
+
+
 def test_a_worker_who_is_not_the_officer_cannot_record_progress(as_worker, project):
     response = as_worker.post(
         f"/housing-projects/{project['id']}/updates", {"progress_percent": 5, "delivered_units": 0}

@@ -80,6 +80,19 @@ def test_supervisor_sees_projects_at_risk_first_then_a_project_and_its_cases(
     assert page.inner_text("#units-planned") == str(project["total_units"])
     assert page.inner_text("#units-delivered") == str(project["delivered_units"])
     assert page.inner_text("#days-late") == f"{project['days_late']:,}"
+    # People by their names, never their logins.
+    facts = dict(
+        zip(
+            page.locator("article.project dl.facts dt").all_inner_texts(),
+            page.locator("article.project dl.facts dd").all_inner_texts(),
+            strict=True,
+        )
+    )
+    assert facts["责任人"] == project["responsible_officer_display_name"]
+    whens = page.locator("#housing-history li.progress-record .when").all_inner_texts()
+    authors = [f" · {record['author_display_name']}" for record in reversed(project["history"])]
+    assert len(whens) == len(authors)
+    assert all(when.endswith(author) for when, author in zip(whens, authors, strict=True))
     assert project["days_late"] > 0
     cases = page.locator("#housing-cases li.case")
     assert cases.count() == len(project["cases"])

@@ -170,7 +170,7 @@ async function renderProject(root, id, { navigate }) {
       h("dl", { class: "facts" },
         fact(t("housing.developer"), project.developer),
         fact(t("case.grid"), project.grid ? `${gridName(project.grid)} (${project.grid})` : t("case.no_grid")),
-        fact(t("housing.officer"), project.responsible_officer),
+        fact(t("housing.officer"), project.responsible_officer_display_name || project.responsible_officer),
         fact(t("housing.planned_delivery"), formatDate(project.planned_delivery)),
         fact(t("housing.revised_delivery"), revised),
         shown ? fact(t("housing.days_late_label"), project.days_late > 0 ? t("housing.days_late", { n: formatNumber(project.days_late) }) : t("housing.on_time")) : null,
@@ -218,7 +218,7 @@ async function renderProject(root, id, { navigate }) {
           photoObjectUrl(url).then((objectUrl) => { urls.push(objectUrl); img.src = objectUrl; }).catch(() => {});
         }
         return h("li", { class: "progress-record", dataset: { id: String(u.id) } },
-          h("div", { class: "when", text: `${formatDateTime(u.at)} · ${u.author || "–"}` }),
+          h("div", { class: "when", text: `${formatDateTime(u.at)} · ${u.author_display_name || u.author || "–"}` }),
           h("div", { class: "what" },
             h("strong", { text: t("housing.progress", { p: formatNumber(u.progress_percent) }) }),
             h("span", { text: ` · ${t("housing.delivered_n", { n: formatNumber(u.delivered_units) })}` }),
