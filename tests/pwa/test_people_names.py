@@ -41,3 +41,21 @@ def test_a_worker_does_not_see_the_reporters_name(new_context, server):
     open_case(page, case["id"])
 
     assert "居民 王芳" not in page.locator("article.incident").inner_text()
+
+
+def test_people_of_a_case_who_share_a_name_are_told_apart_by_their_login(new_context):
+    # The assignee and the timeline's actors go through this one labeller, as dispatch does.
+    page = new_context().new_page()
+    sign_in(page, "worker")
+    labels = page.evaluate(
+        """async () => {
+          const { nameLabeller } = await import("/views/incident.js");
+          const label = nameLabeller([
+            { username: "zhangmin1", name: "张敏" }, { username: "zhangmin2", name: "张敏" },
+            { username: "lina", name: "李娜" }, { username: null, name: null },
+          ]);
+          return [label("zhangmin1", "张敏"), label("zhangmin2", "张敏"), label("lina", "李娜"),
+                  label("wangwei", null)];
+        }"""
+    )
+    assert labels == ["张敏 (zhangmin1)", "张敏 (zhangmin2)", "李娜", "wangwei"]

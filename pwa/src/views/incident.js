@@ -29,9 +29,20 @@ function withOffset(localValue) {
 
 // Who took a timeline step: the system (an escalation), a named person, or else the reporter,
 // whose name the server leaves out for those who may not see it.
-function entryActor(entry) {
+function entryActor(entry, label) {
   if (entry.system) return t("case.system");
-  return entry.actor_display_name || entry.actor || t("case.reporter_hidden");
+  return entry.actor ? label(entry.actor, entry.actor_display_name) : t("case.reporter_hidden");
+}
+
+// People by display name; the login is added only where two of them share a name.
+export function nameLabeller(people) {
+  const usernames = new Map();
+  for (const { username, name } of people) {
+    if (!username || !name) continue;
+    if (!usernames.has(name)) usernames.set(name, new Set());
+    usernames.get(name).add(username);
+  }
+  return (username, name) => (name && usernames.get(name).size > 1 ? `${name} (${username})` : name || username);
 }
 
 // A new deadline three days on from the later of now and the current one: an overdue case's
@@ -42,14 +53,13 @@ export function suggestedDueAt(dueAt, now = new Date()) {
   return new Date(from + EXTENSION_MS);
 }
 
-// The grid's workers by name; the login is added only where two share a name.
+// The grid's workers by name, told apart by login where two share a name.
 function workerChoices(grid) {
   const properties = gridByCode(grid)?.properties || {};
   const names = properties.worker_names || {};
   const workers = (properties.workers || []).map((username) => ({ username, name: names[username] || username }));
-  const count = new Map();
-  for (const w of workers) count.set(w.name, (count.get(w.name) || 0) + 1);
-  return workers.map((w) => ({ ...w, label: count.get(w.name) > 1 ? `${w.name} (${w.username})` : w.name }));
+  const label = nameLabeller(workers);
+  return workers.map((w) => ({ ...w, label: label(w.username, w.name) }));
 }
 
 // The petitions the user can see, newest first, for picking the earlier case by its number.
@@ -119,6 +129,10 @@ export async function renderIncident(container, id, { onChanged, back } = {}) {
 
   function draw() {
     clear(container);
+    const label = nameLabeller([
+      { username: incident.assignee, name: incident.assignee_display_name },
+      ...incident.timeline.map((entry) => ({ username: entry.actor, name: entry.actor_display_name })),
+    ]);
     const facts = [
       [t("case.number"), incident.number],
       [t("case.category"), [categoryName(incident.category), subcategoryName(incident.subcategory)].filter(Boolean).join(" · ")],
@@ -128,7 +142,7 @@ export async function renderIncident(container, id, { onChanged, back } = {}) {
       incident.address ? [t("report.address"), incident.address] : null,
       [t("case.reporter"), incident.reporter.display_name || incident.reporter.username || t(`role.${incident.reporter.role}`)],
       incident.reporter.phone ? [t("auth.phone"), incident.reporter.phone] : null,
-      [t("case.assignee"), incident.assignee_display_name || incident.assignee || "–"],
+      [t("case.assignee"), incident.assignee ? label(incident.assignee, incident.assignee_display_name) : "–"],
       incident.category === "petition" ? [t("report.people_count"), String(incident.people_count)] : null,
       incident.repeat_of ? [t("case.repeat_of"), repeatNumber(incident.repeat_of)] : null,
       [t("case.created"), formatDateTime(incident.created_at)],
@@ -159,7 +173,7 @@ export async function renderIncident(container, id, { onChanged, back } = {}) {
         h("div", { class: "what" },
           h("strong", { text: t(`action.${entry.action}`) }),
           entry.to_status && entry.to_status !== entry.from_status ? h("span", { text: ` → ${t(`status.${entry.to_status}`)}` }) : null,
-          h("span", { class: "who", text: ` · ${entryActor(entry)}` })),
+          h("span", { class: "who", text: ` · ${entryActor(entry, label)}` })),
         entry.note ? h("div", { class: "note", text: entry.note }) : null))),
     ));
     // The map element moves with each redraw; Leaflet only needs to measure it again.
