@@ -62,10 +62,17 @@ def check_file(
     name_field: str = "name",
     layer: str | int | None = None,
     source_crs: str | None = None,
+    encoding: str | None = None,
     options: CheckOptions | None = None,
 ) -> CheckReport:
-    """Check a grid file (GeoJSON, GeoPackage, Shapefile; any CRS), optionally with its streets."""
-    read = dict(code_field=code_field, name_field=name_field, source_crs=source_crs)
+    """Check a grid file (GeoJSON, GeoPackage, Shapefile; any CRS), optionally with its streets.
+
+    A Shapefile's text encoding is `encoding`, or detected (`gis.io.read_boundaries`); the
+    report's notes say when it was detected.
+    """
+    read = dict(
+        code_field=code_field, name_field=name_field, source_crs=source_crs, encoding=encoding
+    )
     grids = read_features(path, layer=layer, **read)
     streets = read_features(streets_path, **read) if streets_path is not None else None
     file_problems = [
@@ -79,6 +86,11 @@ def check_file(
     )
     report.problems[:0] = file_problems
     report.crs = grids.crs
+    report.notes = [
+        f"{source.path}: {source.encoding_note}"
+        for source in (grids, streets)
+        if source is not None and source.encoding_note
+    ]
     return report
 
 

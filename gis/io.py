@@ -3,12 +3,15 @@
 Everything leaves this module in EPSG:4326 lon/lat degrees, each area as a MultiPolygon.
 """
 
+import codecs
 import json
 import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from io import StringIO
 from pathlib import Path
+from struct import error as struct_error
 from typing import Any, Literal
 
 import geopandas as gpd
@@ -22,6 +25,7 @@ from shapely.geometry.base import BaseGeometry
 
 from gis import coords
 from gis.codes import code_problem, street_code_of
+from gis.encoding import decode_csv_bytes, detect_shapefile_encoding
 from gis.measure import to_metres, utm_crs_for
 
 # A repair may move at most this share of the area before we refuse to guess what was meant.
@@ -83,11 +87,44 @@ class BoundaryFile:
     boundaries: list[Boundary]
     problems: list[Problem]
     repairs: list[Problem] = field(default_factory=list)
+    # The encoding text was decoded with when it was given or detected (None: the file's own);
+    # encoding_reason says why it was detected, None when it was given.
+    encoding: str | None = None
+    encoding_reason: str | None = None
 
     @property
     def ok(self) -> bool:
         """True when the file has no problems (repairs are allowed)."""
         return not self.problems
+
+    @property
+    def encoding_note(self) -> str | None:
+        """One line saying which encoding was guessed for the text, or None if none was."""
+        return _encoding_note(self.encoding, self.encoding_reason)
+
+
+@dataclass
+class Points:
+    """Household or building points read by read_points (EPSG:4326 lon/lat degrees)."""
+
+    path: str
+    lons: np.ndarray
+    lats: np.ndarray
+    weights: np.ndarray
+    without_geometry: int = 0  # features skipped because they have no geometry
+    encoding: str | None = None
+    encoding_reason: str | None = None
+
+    @property
+    def encoding_note(self) -> str | None:
+        """One line saying which encoding was guessed for the text, or None if none was."""
+        return _encoding_note(self.encoding, self.encoding_reason)
+
+
+def _encoding_note(encoding: str | None, reason: str | None) -> str | None:
+    if encoding is None or reason is None:
+        return None
+    return f"text read as {encoding} ({reason}); --encoding chooses another"
 
 
 def read_boundaries(
@@ -98,19 +135,24 @@ def read_boundaries(
     name_field: str = "name",
     layer: str | int | None = None,
     source_crs: str | None = None,
+    encoding: str | None = None,
 ) -> BoundaryFile:
-    """Read street or grid boundaries from a vector file and check them; output is EPSG:4326."""
+    """Read street or grid boundaries from a vector file and check them; output is EPSG:4326.
+
+    Text is decoded with `encoding` when given; a Shapefile that names no encoding has it
+    detected (`gis.encoding`), and the result says which.
+    """
     path = str(path)
-    frame = _read_frame(path, layer)
+    frame, text = _read_frame(path, layer, encoding)
     if code_field not in frame.columns:
         fields = ", ".join(str(c) for c in frame.columns if c != "geometry") or "none"
         problem = Problem(None, None, code_field, f"no such field in the file (fields: {fields})")
-        return BoundaryFile(path, _crs_label(frame), [], [problem])
+        return BoundaryFile(path, _crs_label(frame), [], [problem], **text)
     frame, crs_label, crs_problem = _to_wgs84(frame, path, source_crs)
     if crs_problem is not None:
-        return BoundaryFile(path, crs_label, [], [crs_problem])
+        return BoundaryFile(path, crs_label, [], [crs_problem], **text)
 
-    result = BoundaryFile(path, crs_label, [], [])
+    result = BoundaryFile(path, crs_label, [], [], **text)
     first_feature_of: dict[str, int] = {}
     for feature, row in enumerate(frame.itertuples(index=False)):
         record = row._asdict()
@@ -148,23 +190,25 @@ def read_features(
     name_field: str = "name",
     layer: str | int | None = None,
     source_crs: str | None = None,
+    encoding: str | None = None,
 ) -> BoundaryFile:
     """Read every feature as it is, unchecked: codes as text (or None), geometries in EPSG:4326
     but neither validated nor repaired (possibly None, invalid or not polygonal).
 
     For `gis.check`, which reports what `read_boundaries` would refuse or repair; only
-    file-level problems (missing code field, unusable CRS) are in `problems`.
+    file-level problems (missing code field, unusable CRS) are in `problems`. Text encoding as
+    in `read_boundaries`.
     """
     path = str(path)
-    frame = _read_frame(path, layer)
+    frame, text = _read_frame(path, layer, encoding)
     if code_field not in frame.columns:
         fields = ", ".join(str(c) for c in frame.columns if c != "geometry") or "none"
         problem = Problem(None, None, code_field, f"no such field in the file (fields: {fields})")
-        return BoundaryFile(path, _crs_label(frame), [], [problem])
+        return BoundaryFile(path, _crs_label(frame), [], [problem], **text)
     frame, crs_label, crs_problem = _to_wgs84(frame, path, source_crs)
     if crs_problem is not None:
-        return BoundaryFile(path, crs_label, [], [crs_problem])
-    result = BoundaryFile(path, crs_label, [], [])
+        return BoundaryFile(path, crs_label, [], [crs_problem], **text)
+    result = BoundaryFile(path, crs_label, [], [], **text)
     for feature, row in enumerate(frame.itertuples(index=False)):
         record = row._asdict()
         geometry = record["geometry"]
@@ -186,12 +230,33 @@ def read_features(
     return result
 
 
-def _read_frame(path: str, layer: str | int | None) -> gpd.GeoDataFrame:
+def _read_frame(
+    path: str, layer: str | int | None, encoding: str | None
+) -> tuple[gpd.GeoDataFrame, dict[str, str | None]]:
+    """The file as a frame, and the `encoding`/`encoding_reason` its text was decoded with."""
+    reason = None
+    if encoding is not None:
+        try:
+            # GDAL knows Python's canonical names ("iso8859-1") but not every alias ("latin-1").
+            encoding = codecs.lookup(encoding).name
+        except LookupError as exc:
+            raise BoundaryFileError(path, f"unknown encoding {encoding!r}") from exc
+    else:
+        try:
+            detected = detect_shapefile_encoding(path, layer)
+        except (OSError, ValueError, struct_error) as exc:
+            raise BoundaryFileError(path, f"cannot read the DBF file: {exc}") from exc
+        if detected is not None:
+            encoding, reason = detected.name, detected.reason
     try:
         # pyogrio opens "x.zip" (a zipped shapefile) through GDAL's /vsizip/ by itself.
-        return gpd.read_file(path, layer=layer, engine="pyogrio")
+        frame = gpd.read_file(path, layer=layer, engine="pyogrio", encoding=encoding)
+    except UnicodeDecodeError as exc:
+        message = f"the text is not {encoding} ({exc.reason}); give the right --encoding"
+        raise BoundaryFileError(path, message) from exc
     except (RuntimeError, OSError, ValueError) as exc:  # pyogrio errors are RuntimeErrors
         raise BoundaryFileError(path, str(exc)) from exc
+    return frame, {"encoding": encoding, "encoding_reason": reason}
 
 
 def _crs_label(frame: gpd.GeoDataFrame) -> str:
@@ -358,15 +423,18 @@ def read_points(
     *,
     weight_field: str | None = "households",
     source_crs: str | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(lons, lats, weights) of the points in a vector file or a CSV with lon/lat columns.
+    encoding: str | None = None,
+) -> Points:
+    """The points of a vector file or of a CSV with lon/lat columns, as `Points`.
 
     For household or building points: each point weighs its `weight_field` value (e.g. the
     households of a building), or 1 when the field is absent or empty. Output is EPSG:4326.
+    A CSV is read as UTF-8, else GBK, else GB18030 (Excel's Chinese CSV is GBK) unless
+    `encoding` is given; a Shapefile's encoding as in `read_boundaries`.
     """
     path = str(path)
     if path.lower().endswith(".csv"):
-        table = pd.read_csv(path)
+        table, text = _read_csv(path, encoding)
         missing = {"lon", "lat"} - set(table.columns)
         if missing:
             raise BoundaryFileError(path, f"CSV needs lon and lat columns, missing {missing}")
@@ -374,11 +442,13 @@ def read_points(
             table, geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs=None
         )
     else:
-        frame = _read_frame(path, None)
+        frame, text = _read_frame(path, None, encoding)
     frame, _label, problem = _to_wgs84(frame, path, source_crs)
     if problem is not None:
         raise BoundaryFileError(path, problem.message)
-    frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    present = ~(frame.geometry.isna() | frame.geometry.is_empty)
+    without_geometry = int((~present).sum())
+    frame = frame[present]
     if not (frame.geometry.geom_type == "Point").all():
         # A building outline stands for its households at its centre.
         frame = frame.set_geometry(frame.geometry.representative_point())
@@ -386,13 +456,46 @@ def read_points(
     if weight_field and weight_field in frame.columns:
         values = pd.to_numeric(frame[weight_field], errors="coerce").fillna(1.0)
         weights = np.clip(values.to_numpy(dtype=float), 0.0, None)
-    return frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy(), weights
+    return Points(
+        path,
+        frame.geometry.x.to_numpy(),
+        frame.geometry.y.to_numpy(),
+        weights,
+        without_geometry,
+        **text,
+    )
 
 
-def read_lines(path: str | Path, *, source_crs: str | None = None) -> BaseGeometry:
-    """All lines of a vector file (roads, rivers; polygon outlines) as one EPSG:4326 geometry."""
+def _read_csv(path: str, encoding: str | None) -> tuple[pd.DataFrame, dict[str, str | None]]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise BoundaryFileError(path, str(exc)) from exc
+    if encoding is not None:
+        try:
+            text, reason = data.decode(encoding), None
+        except (LookupError, UnicodeDecodeError) as exc:
+            raise BoundaryFileError(path, f"cannot decode as {encoding}: {exc}") from exc
+    else:
+        text, encoding = decode_csv_bytes(data)
+        reason = None if encoding == "UTF-8" else "the CSV is not UTF-8"
+    try:
+        table = pd.read_csv(StringIO(text))
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise BoundaryFileError(path, f"not a readable CSV: {exc}") from exc
+    return table, {"encoding": encoding, "encoding_reason": reason}
+
+
+def read_lines(
+    path: str | Path, *, source_crs: str | None = None, encoding: str | None = None
+) -> BaseGeometry:
+    """All lines of a vector file (roads, rivers; polygon outlines) as one EPSG:4326 geometry.
+
+    `encoding` only matters for reading the file at all: no text of it is kept.
+    """
     path = str(path)
-    frame, _label, problem = _to_wgs84(_read_frame(path, None), path, source_crs)
+    frame, _text = _read_frame(path, None, encoding)
+    frame, _label, problem = _to_wgs84(frame, path, source_crs)
     if problem is not None:
         raise BoundaryFileError(path, problem.message)
     geometries = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)].to_numpy()

@@ -78,6 +78,7 @@ class CheckReport:
     crs: str = "EPSG:4326"
     metric_crs: str = ""
     options: CheckOptions = field(default_factory=CheckOptions)
+    notes: list[str] = field(default_factory=list)  # how the files were read, e.g. encoding
 
     @property
     def errors(self) -> list[BoundaryProblem]:
@@ -114,6 +115,7 @@ class CheckReport:
             "errors": len(self.errors),
             "warnings": len(self.warnings),
             "counts": self.counts(),
+            "notes": self.notes,
             "problems": [p.as_dict() for p in self.problems],
         }
 

@@ -26,6 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--households-field", default="households")
         parser.add_argument("--layer", default=None)
         parser.add_argument("--source-crs", default=None, help="e.g. EPSG:4490, gcj02, bd09")
+        parser.add_argument(
+            "--encoding",
+            default=None,
+            help="text encoding of Shapefiles without .cpg, e.g. GBK (default: detected)",
+        )
         parser.add_argument("--json", dest="json_out", help="write the report as JSON here")
         parser.add_argument("--geojson", dest="geojson_out", help="write problem spots here")
         parser.add_argument("--repair", dest="repair_out", help="write repaired grids here")
@@ -48,6 +53,8 @@ class Command(BaseCommand):
                 report = self._repair(grids, streets, options, check_options)
         except BoundaryFileError as error:
             raise CommandError(str(error)) from error
+        for note in report.notes:
+            self.stderr.write(note)
         for problem in report.problems:
             self.stdout.write(str(problem))
         self.stdout.write(report.summary())
@@ -92,6 +99,7 @@ class Command(BaseCommand):
             "code_field": options["code_field"],
             "name_field": options["name_field"],
             "source_crs": options["source_crs"],
+            "encoding": options["encoding"],
         }
 
     def _repair(self, grids, streets, options: dict, check_options: CheckOptions) -> CheckReport:

@@ -28,6 +28,11 @@ class Command(BaseCommand):
         parser.add_argument("--households", help="household or building points (file or CSV)")
         parser.add_argument("--households-field", default="households")
         parser.add_argument("--roads", help="road lines to follow (households method)")
+        parser.add_argument(
+            "--encoding",
+            default=None,
+            help="text encoding of Shapefiles without .cpg and CSV, e.g. GBK (default: detected)",
+        )
         parser.add_argument("--community", type=int, default=1, help="community number 1-99")
         parser.add_argument("--out", help="write the grids here (.geojson, .gpkg or .csv)")
         parser.add_argument("--import", dest="do_import", action="store_true")
@@ -36,7 +41,7 @@ class Command(BaseCommand):
         if not options["out"] and not options["do_import"]:
             raise CommandError("give --out FILE, --import or both")
         try:
-            boundary = self._street(street, options["streets"])
+            boundary = self._street(street, options["streets"], options["encoding"])
             cells, households = self._cut(boundary.geometry, method, options)
         except (BoundaryFileError, ValueError) as error:
             raise CommandError(str(error)) from error
@@ -69,13 +74,14 @@ class Command(BaseCommand):
         if options["do_import"]:
             self._import(street, grids)
 
-    def _street(self, code: str, path: str | None):
+    def _street(self, code: str, path: str | None, encoding: str | None):
         if path is None:
             streets, _grids = boundaries_from_db(code)
         else:
-            streets = [
-                s for s in read_boundaries(path, level="street").boundaries if s.code == code
-            ]
+            loaded = read_boundaries(path, level="street", encoding=encoding)
+            if loaded.encoding_note:
+                self.stderr.write(f"{path}: {loaded.encoding_note}")
+            streets = [s for s in loaded.boundaries if s.code == code]
         if not streets:
             raise CommandError(f"no street {code} in {path or 'the database'}")
         return streets[0]
@@ -85,15 +91,21 @@ class Command(BaseCommand):
             return lattice_cut(polygon, cell_area_m2=options["cell_area_m2"], shape=method), None
         if not options["households"]:
             raise CommandError("--method households needs --households FILE")
-        lons, lats, weights = read_points(
-            options["households"], weight_field=options["households_field"]
+        points = read_points(
+            options["households"],
+            weight_field=options["households_field"],
+            encoding=options["encoding"],
         )
-        roads = read_lines(options["roads"]) if options["roads"] else None
+        if points.encoding_note:
+            self.stderr.write(f"{options['households']}: {points.encoding_note}")
+        roads = (
+            read_lines(options["roads"], encoding=options["encoding"]) if options["roads"] else None
+        )
         result = households_cut(
             polygon,
-            lons,
-            lats,
-            weights,
+            points.lons,
+            points.lats,
+            points.weights,
             households_per_grid=options["households_per_grid"],
             roads=roads,
         )

@@ -20,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--community-field", default="community")
         parser.add_argument("--layer", default=None)
         parser.add_argument("--source-crs", default=None, help="e.g. EPSG:4490, gcj02, bd09")
+        parser.add_argument(
+            "--encoding",
+            default=None,
+            help="text encoding of a Shapefile without .cpg, e.g. GBK (default: detected)",
+        )
 
     def handle(self, *, file: str, level: str, **options) -> None:
         try:
@@ -30,9 +35,12 @@ class Command(BaseCommand):
                 name_field=options["name_field"],
                 layer=options["layer"],
                 source_crs=options["source_crs"],
+                encoding=options["encoding"],
             )
         except BoundaryFileError as error:
             raise CommandError(str(error)) from error
+        if loaded.encoding_note:
+            self.stderr.write(f"{file}: {loaded.encoding_note}")
         for repair in loaded.repairs:
             self.stderr.write(f"{file}: repaired {repair}")
         if loaded.problems:
