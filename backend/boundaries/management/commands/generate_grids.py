@@ -6,6 +6,12 @@ from backend.boundaries.services import BoundaryImportRefused, grids_import
 from gis.check import check_boundaries
 from gis.export import write_boundaries
 from gis.gridding import coded_grids, households_cut, lattice_cut
+from gis.households import (
+    EMPTY_GRID_MAX_M2,
+    empty_grids_refusal,
+    points_refusal,
+    tally_points,
+)
 from gis.io import BoundaryFileError, read_boundaries, read_lines, read_points
 from gis.measure import geodesic_area_m2
 
@@ -14,7 +20,11 @@ class Command(BaseCommand):
     help = (
         "Cut a street into grids that cover it exactly: square or hex cells of --cell-area-m2, "
         "or groups of about --households-per-grid households from --households points "
-        "(following --roads where given). Codes per DOMAIN.md; --out FILE and/or --import."
+        "(following --roads where given). Codes per DOMAIN.md; --out FILE and/or --import. "
+        "The households method reports the points used and dropped, and refuses (exit status 2) "
+        "when no point lies inside the street, when the households inside are under half of "
+        "--households-per-grid, or when a grid with no households is larger than "
+        "--empty-grid-max-km2."
     )
 
     def add_arguments(self, parser) -> None:
@@ -29,6 +39,12 @@ class Command(BaseCommand):
         parser.add_argument("--households-field", default="households")
         parser.add_argument("--roads", help="road lines to follow (households method)")
         parser.add_argument(
+            "--empty-grid-max-km2",
+            type=float,
+            default=EMPTY_GRID_MAX_M2 / 1e6,
+            help="largest grid without households the households method accepts (km²)",
+        )
+        parser.add_argument(
             "--encoding",
             default=None,
             help="text encoding of Shapefiles without .cpg and CSV, e.g. GBK (default: detected)",
@@ -42,7 +58,7 @@ class Command(BaseCommand):
             raise CommandError("give --out FILE, --import or both")
         try:
             boundary = self._street(street, options["streets"], options["encoding"])
-            cells, households = self._cut(boundary.geometry, method, options)
+            cells, households = self._cut(street, boundary.geometry, method, options)
         except (BoundaryFileError, ValueError) as error:
             raise CommandError(str(error)) from error
         grids = coded_grids(
@@ -64,6 +80,13 @@ class Command(BaseCommand):
                 f"households per grid {min(households):.0f}-{max(households):.0f} "
                 f"(target {options['households_per_grid']:g})"
             )
+            refusal = empty_grids_refusal(
+                [geodesic_area_m2(g.geometry) for g in grids],
+                [g.properties["households"] for g in grids],
+                empty_grid_max_m2=options["empty_grid_max_km2"] * 1e6,
+            )
+            if refusal is not None:
+                raise CommandError(f"{street}: {refusal}; nothing written", returncode=2)
         if not report.ok:
             for problem in report.errors:
                 self.stderr.write(str(problem))
@@ -86,7 +109,7 @@ class Command(BaseCommand):
             raise CommandError(f"no street {code} in {path or 'the database'}")
         return streets[0]
 
-    def _cut(self, polygon, method: str, options: dict):
+    def _cut(self, street: str, polygon, method: str, options: dict):
         if method in ("square", "hex"):
             return lattice_cut(polygon, cell_area_m2=options["cell_area_m2"], shape=method), None
         if not options["households"]:
@@ -98,6 +121,16 @@ class Command(BaseCommand):
         )
         if points.encoding_note:
             self.stderr.write(f"{options['households']}: {points.encoding_note}")
+        tally, _inside = tally_points(polygon, points.lons, points.lats, points.weights)
+        skipped = (
+            f"; {points.without_geometry:,} without geometry skipped"
+            if points.without_geometry
+            else ""
+        )
+        self.stdout.write(f"{options['households']}: {tally.summary(street)}{skipped}")
+        refusal = points_refusal(tally, street, households_per_grid=options["households_per_grid"])
+        if refusal is not None:
+            raise CommandError(f"{options['households']}: {refusal}; nothing written", returncode=2)
         roads = (
             read_lines(options["roads"], encoding=options["encoding"]) if options["roads"] else None
         )

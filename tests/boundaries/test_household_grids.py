@@ -1,0 +1,94 @@
+"""`gridgov generate-grids --method households` says which points it used and dropped, and
+refuses (exit status 2, one line, nothing written) a result no street office could use."""
+
+from io import StringIO
+
+import pytest
+import shapely
+from django.core.management import CommandError, call_command
+from shapely import box
+
+from gis.export import write_boundaries
+from gis.io import Boundary, read_boundaries
+from tests.conftest import WEST
+
+INSIDE = [
+    (123.8 + 0.0005 * i + 0.0002, 41.80 + 0.0005 * j + 0.0002) for i in range(40) for j in range(40)
+]
+OUTSIDE = [(123.9 + 0.001 * i, 41.9) for i in range(100)]
+
+
+def street_file(tmp_path, *parts) -> str:
+    geometry = shapely.MultiPolygon(list(parts) or [box(123.80, 41.80, 123.82, 41.82)])
+    path = tmp_path / "streets.geojson"
+    write_boundaries([Boundary(WEST, "西街道", geometry, {}, 1)], path)
+    return str(path)
+
+
+def points_file(tmp_path, points, households=2) -> str:
+    path = tmp_path / "homes.csv"
+    path.write_text(
+        "\n".join(["lon,lat,households", *(f"{x},{y},{households}" for x, y in points)])
+    )
+    return str(path)
+
+
+def generate(tmp_path, streets, points, **options) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command(
+        "generate_grids",
+        street=WEST,
+        streets=streets,
+        method="households",
+        households=points,
+        households_per_grid=400,
+        out=str(tmp_path / "grids.geojson"),
+        stdout=out,
+        stderr=err,
+        **options,
+    )
+    return out.getvalue(), err.getvalue()
+
+
+def refusal(tmp_path, streets, points, **options) -> str:
+    with pytest.raises(CommandError) as raised:
+        generate(tmp_path, streets, points, **options)
+    assert raised.value.returncode == 2
+    assert not (tmp_path / "grids.geojson").exists()
+    return str(raised.value)
+
+
+def test_points_outside_the_street_are_counted_as_dropped(db, tmp_path):
+    out, _err = generate(tmp_path, street_file(tmp_path), points_file(tmp_path, INSIDE + OUTSIDE))
+    assert (
+        "1,700 points (3,400 households) read: 1,600 (3,200 households) inside street "
+        f"{WEST} used, 100 (200 households) outside it dropped" in out
+    )
+    assert len(read_boundaries(tmp_path / "grids.geojson", level="grid").boundaries) == 8
+
+
+def test_an_empty_points_file_is_refused(db, tmp_path):
+    message = refusal(tmp_path, street_file(tmp_path), points_file(tmp_path, []))
+    assert "has no points" in message
+
+
+def test_points_all_outside_the_street_are_refused(db, tmp_path):
+    message = refusal(tmp_path, street_file(tmp_path), points_file(tmp_path, OUTSIDE))
+    assert f"none of the 100 points lies inside street {WEST}" in message
+
+
+def test_fewer_households_than_half_a_grid_are_refused(db, tmp_path):
+    message = refusal(tmp_path, street_file(tmp_path), points_file(tmp_path, INSIDE[:50]))
+    assert "only 100 households inside street" in message and "target of 400" in message
+
+
+def test_a_large_grid_without_households_is_refused_unless_allowed(db, tmp_path):
+    # A detached part of the street (about 2 km²) with no household points in it.
+    streets = street_file(
+        tmp_path, box(123.80, 41.80, 123.82, 41.82), box(123.83, 41.80, 123.845, 41.815)
+    )
+    points = points_file(tmp_path, INSIDE)
+    message = refusal(tmp_path, streets, points)
+    assert "1 grid(s) with no households larger than 1 km²" in message
+    out, _err = generate(tmp_path, streets, points, empty_grid_max_km2=3)
+    assert "households per grid 0-" in out
