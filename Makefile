@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install pwa-build demo serve test test-sqlite test-postgres lint format bench clean
+.PHONY: install pwa-build demo serve test test-sqlite test-postgres lint format bench clean messages
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -83,3 +83,16 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var pwa/dist pwa/node_modules
+
+# Translations after adding a message: gis/ through gis/i18n.py (stdlib gettext), backend/ through
+# Django's. New entries arrive with an empty msgstr to translate; then run it again to compile.
+# Both .mo files are committed, so an install needs no gettext tools.
+GIS_PO := gis/locale/zh_Hans/LC_MESSAGES/gis.po
+messages: install
+	xgettext --language=Python --keyword=_ --from-code=UTF-8 --no-location --sort-output \
+		--output=gis/locale/gis.pot gis/*.py
+	msgmerge --quiet --update --no-location --no-fuzzy-matching --backup=none $(GIS_PO) gis/locale/gis.pot
+	rm gis/locale/gis.pot
+	msgfmt --check-format -o $(GIS_PO:.po=.mo) $(GIS_PO)
+	cd backend && ../$(BIN)/gridgov makemessages -l zh_Hans --no-location --ignore "migrations/*"
+	cd backend && ../$(BIN)/gridgov compilemessages -l zh_Hans

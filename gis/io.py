@@ -26,6 +26,7 @@ from shapely.geometry.base import BaseGeometry
 from gis import coords
 from gis.codes import code_problem, street_code_of
 from gis.encoding import decode_csv_bytes, detect_shapefile_encoding
+from gis.i18n import _
 from gis.measure import to_metres, utm_crs_for
 
 # A repair may move at most this share of the area before we refuse to guess what was meant.
@@ -234,6 +235,8 @@ def _read_frame(
     path: str, layer: str | int | None, encoding: str | None
 ) -> tuple[gpd.GeoDataFrame, dict[str, str | None]]:
     """The file as a frame, and the `encoding`/`encoding_reason` its text was decoded with."""
+    if not Path(path).exists() and not path.startswith("/vsi"):
+        raise BoundaryFileError(path, _("no such file"))
     reason = None
     if encoding is not None:
         try:
@@ -256,6 +259,14 @@ def _read_frame(
         raise BoundaryFileError(path, message) from exc
     except (RuntimeError, OSError, ValueError) as exc:  # pyogrio errors are RuntimeErrors
         raise BoundaryFileError(path, str(exc)) from exc
+    if not isinstance(frame, gpd.GeoDataFrame):
+        # A table without geometry (a CSV of codes and names) comes back as a plain DataFrame.
+        fields = ", ".join(str(c) for c in frame.columns) or "-"
+        message = _(
+            "has no geometry, only the fields {fields}: give a GeoJSON, GeoPackage or "
+            "Shapefile, or a CSV with a WKT column"
+        ).format(fields=fields)
+        raise BoundaryFileError(path, message)
     return frame, {"encoding": encoding, "encoding_reason": reason}
 
 
@@ -269,6 +280,27 @@ def _fits_lon_lat(frame: gpd.GeoDataFrame) -> bool:
         return True
     min_x, min_y, max_x, max_y = present.total_bounds
     return -180.0 <= min_x <= max_x <= 180.0 and -90.0 <= min_y <= max_y <= 90.0
+
+
+def _not_lon_lat_problem(frame: gpd.GeoDataFrame) -> Problem:
+    """The file claims (or, as GeoJSON without `crs`, is assumed to be) lon/lat but is not."""
+    min_x, _min_y, max_x, _max_y = frame.geometry[~frame.geometry.is_empty].total_bounds
+    if 2.5e7 <= min_x <= max_x < 4.6e7:
+        # CGCS2000 3° Gauss-Krüger with the zone number before the easting: zone 25-45 are
+        # EPSG:4513-4533 (zone 41, around 123° E, is EPSG:4529).
+        zone = int(min_x // 1_000_000)
+        hint = _("it looks like CGCS2000 3° Gauss-Krüger zone {zone}: try --source-crs {crs}")
+        hint = hint.format(zone=zone, crs=f"EPSG:{4488 + zone}")
+    else:
+        hint = _(
+            "give its CRS with --source-crs, e.g. EPSG:4549 or EPSG:4550 (CGCS2000 3° "
+            "Gauss-Krüger, central meridian 120° E or 123° E)"
+        )
+    message = _(
+        "coordinates are not longitude/latitude (x from {min_x:,.0f} to {max_x:,.0f}), so "
+        "the file's CRS is missing or wrong; {hint}"
+    ).format(min_x=min_x, max_x=max_x, hint=hint)
+    return Problem(None, None, "geometry", message)
 
 
 def _to_wgs84(
@@ -287,10 +319,11 @@ def _to_wgs84(
             frame = frame.set_crs(source_crs, allow_override=True)
         except (pyproj.exceptions.CRSError, ValueError) as exc:
             raise BoundaryFileError(path, f"unknown source CRS {source_crs!r}: {exc}") from exc
+    if (frame.crs is None or frame.crs.is_geographic) and not _fits_lon_lat(frame):
+        # GDAL reports EPSG:4326 for every GeoJSON without a crs member, so "geographic" here
+        # is often an assumption, and metres read as degrees would only fail much later.
+        return frame, "unknown", _not_lon_lat_problem(frame)
     if frame.crs is None:
-        if not _fits_lon_lat(frame):
-            message = "file has no CRS and its coordinates are not lon/lat; give its CRS"
-            return frame, "unknown", Problem(None, None, None, message)
         # GeoJSON without "crs" is lon/lat by RFC 7946; the range check guards other formats.
         return frame.set_crs("EPSG:4326"), "EPSG:4326", None
     label = frame.crs.to_string()

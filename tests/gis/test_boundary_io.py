@@ -228,7 +228,8 @@ def test_projected_file_without_crs_is_a_problem(tmp_path):
     (tmp_path / "grids.prj").unlink()
     result = read_boundaries(tmp_path / "grids.shp", level="grid")
     [problem] = result.problems
-    assert problem.feature is None and "no CRS" in problem.message
+    assert problem.feature is None and "not longitude/latitude" in problem.message
+    assert "--source-crs" in problem.message
     assert result.boundaries == []
 
 

@@ -1,16 +1,18 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from backend.boundaries.management.commands._db import boundaries_from_db
+from backend.core.commands import CommandFailed, GridgovCommand, output_file, positive_number
 from gis.check import CheckOptions, CheckReport, check_boundaries, check_file
 from gis.export import write_boundaries
 from gis.io import BoundaryFileError, read_features
 from gis.repair import repair_grids
 
 
-class Command(BaseCommand):
+class Command(GridgovCommand):
     help = (
         "Check grid boundaries (a GeoJSON/GeoPackage/Shapefile, or 'db' for the database): "
         "invalid rings, self-intersections, slivers, overlaps, gaps, grids outside their street, "
@@ -31,11 +33,17 @@ class Command(BaseCommand):
             default=None,
             help="text encoding of Shapefiles without .cpg, e.g. GBK (default: detected)",
         )
-        parser.add_argument("--json", dest="json_out", help="write the report as JSON here")
-        parser.add_argument("--geojson", dest="geojson_out", help="write problem spots here")
-        parser.add_argument("--repair", dest="repair_out", help="write repaired grids here")
-        parser.add_argument("--tolerance-m", type=float, default=1.0)
-        parser.add_argument("--sliver-width-m", type=float, default=5.0)
+        parser.add_argument(
+            "--json", dest="json_out", type=output_file, help="write the report as JSON here"
+        )
+        parser.add_argument(
+            "--geojson", dest="geojson_out", type=output_file, help="write problem spots here"
+        )
+        parser.add_argument(
+            "--repair", dest="repair_out", type=output_file, help="write repaired grids here"
+        )
+        parser.add_argument("--tolerance-m", type=positive_number, default=1.0)
+        parser.add_argument("--sliver-width-m", type=positive_number, default=5.0)
         parser.add_argument("--households-low", type=int, default=100)
         parser.add_argument("--households-high", type=int, default=1000)
 
@@ -67,7 +75,10 @@ class Command(BaseCommand):
                 json.dumps(report.to_geojson(), ensure_ascii=False), encoding="utf-8"
             )
         if not report.ok:
-            raise CommandError(f"{len(report.errors)} error(s) in {source}", returncode=1)
+            raise CommandFailed(
+                _("%(count)d error(s) in %(source)s")
+                % {"count": len(report.errors), "source": source}
+            )
 
     def _check(self, source: str, options: dict, check_options: CheckOptions) -> CheckReport:
         if source == "db":

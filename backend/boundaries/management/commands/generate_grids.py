@@ -1,8 +1,9 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from backend.boundaries.management.commands._db import boundaries_from_db
 from backend.boundaries.models import Grid
 from backend.boundaries.services import BoundaryImportRefused, grids_import
+from backend.core.commands import GridgovCommand, int_between, output_file, positive_number
 from gis.check import check_boundaries
 from gis.export import write_boundaries
 from gis.gridding import coded_grids, households_cut, lattice_cut
@@ -16,7 +17,7 @@ from gis.io import BoundaryFileError, read_boundaries, read_lines, read_points
 from gis.measure import geodesic_area_m2
 
 
-class Command(BaseCommand):
+class Command(GridgovCommand):
     help = (
         "Cut a street into grids that cover it exactly: square or hex cells of --cell-area-m2, "
         "or groups of about --households-per-grid households from --households points "
@@ -33,8 +34,8 @@ class Command(BaseCommand):
             "--streets", help="street file to take the street from (default: the database)"
         )
         parser.add_argument("--method", choices=["square", "hex", "households"], required=True)
-        parser.add_argument("--cell-area-m2", type=float, default=250_000)
-        parser.add_argument("--households-per-grid", type=float, default=400)
+        parser.add_argument("--cell-area-m2", type=positive_number, default=250_000)
+        parser.add_argument("--households-per-grid", type=positive_number, default=400)
         parser.add_argument("--households", help="household or building points (file or CSV)")
         parser.add_argument("--households-field", default="households")
         parser.add_argument("--roads", help="road lines to follow (households method)")
@@ -49,8 +50,12 @@ class Command(BaseCommand):
             default=None,
             help="text encoding of Shapefiles without .cpg and CSV, e.g. GBK (default: detected)",
         )
-        parser.add_argument("--community", type=int, default=1, help="community number 1-99")
-        parser.add_argument("--out", help="write the grids here (.geojson, .gpkg or .csv)")
+        parser.add_argument(
+            "--community", type=int_between(1, 99), default=1, help="community number 1-99"
+        )
+        parser.add_argument(
+            "--out", type=output_file, help="write the grids here (.geojson, .gpkg or .csv)"
+        )
         parser.add_argument("--import", dest="do_import", action="store_true")
 
     def handle(self, *, street: str, method: str, **options) -> None:

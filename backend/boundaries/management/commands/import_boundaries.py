@@ -1,10 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from backend.boundaries.services import BoundaryImportRefused, grids_import, streets_import
+from backend.core.commands import GridgovCommand
 from gis.io import BoundaryFileError, read_boundaries
 
 
-class Command(BaseCommand):
+class Command(GridgovCommand):
     help = (
         "Import streets or grids from GeoJSON, GeoPackage or Shapefile: upsert by code, all or "
         "nothing. Any CRS pyproj knows is reprojected to WGS-84; --source-crs gcj02|bd09 for "
@@ -65,7 +67,10 @@ class Command(BaseCommand):
     def _refuse(self, file: str, problems: list) -> None:
         for problem in problems:
             self.stderr.write(f"{file}: {problem}")
-        raise CommandError(f"{file}: {len(problems)} problem(s); nothing imported")
+        raise CommandError(
+            _("%(file)s: %(count)d problem(s); nothing imported")
+            % {"file": file, "count": len(problems)}
+        )
 
     def _progress(self, done: int, total: int) -> None:
         self.stderr.write(f"\r  saved {done}/{total}", ending="\n" if done == total else "")

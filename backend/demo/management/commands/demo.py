@@ -1,7 +1,6 @@
 import sys
 
-from django.core.management.base import BaseCommand
-
+from backend.core.commands import GridgovCommand
 from backend.demo.housing import demo_housing_load
 from backend.demo.incidents import demo_incidents_load
 from backend.demo.services import (
@@ -13,7 +12,7 @@ from backend.demo.services import (
 from backend.open311.services import open311_demo_key_create
 
 
-class Command(BaseCommand):
+class Command(GridgovCommand):
     help = "Load the demo zone and the demo accounts (idempotent). Never run it in production."
 
     def handle(self, **_options) -> None:

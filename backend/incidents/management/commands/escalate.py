@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
+from backend.core.commands import GridgovCommand
 from backend.incidents.services.escalation import incidents_escalate
 
 
-class Command(BaseCommand):
+class Command(GridgovCommand):
     help = (
         "Escalate overdue cases (priority up, timeline entry, live event). Safe to run as often "
         "as you like: each deadline is escalated once. Schedule it, e.g. every 5 minutes."

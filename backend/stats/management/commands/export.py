@@ -1,13 +1,14 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from backend.boundaries.management.commands._db import boundaries_from_db
+from backend.core.commands import GridgovCommand, output_file
 from backend.core.errors import GridgovError
 from backend.stats import selectors
 from backend.stats.management.commands._period import command_user, parse_moment
 from gis.export import FORMATS, boundaries_frame, features_frame, write_frame
 
 
-class Command(BaseCommand):
+class Command(GridgovCommand):
     help = (
         "Export streets, grids or per-grid case statistics as GeoJSON, GeoPackage or CSV "
         "(EPSG:4326, for QGIS and spreadsheets). --from/--to (dates, --to inclusive) narrow "
@@ -17,7 +18,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--what", choices=["streets", "grids", "grid-stats"], required=True)
         parser.add_argument("--format", dest="fmt", choices=FORMATS, default=None)
-        parser.add_argument("--out", required=True)
+        parser.add_argument("--out", required=True, type=output_file)
         parser.add_argument("--street", default=None, help="9-digit street code")
         parser.add_argument("--from", dest="date_from", default=None)
         parser.add_argument("--to", dest="date_to", default=None)

@@ -1,14 +1,15 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from backend.core.commands import GridgovCommand, output_file
 from backend.core.errors import GridgovError
 from backend.stats.management.commands._period import command_user, parse_moment
 from backend.stats.map_report import grid_map_report
 from backend.stats.selectors import StatsFilters
 
 
-class Command(BaseCommand):
+class Command(GridgovCommand):
     help = (
         "Draw the printable map of open and overdue cases per grid of a street (A4 landscape; "
         "PNG or PDF by the --out suffix): legend, north arrow, scale bar, worst grids. "
@@ -19,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--street", default=None, help="9-digit street code (default: all)")
         parser.add_argument("--from", dest="date_from", default=None)
         parser.add_argument("--to", dest="date_to", default=None)
-        parser.add_argument("--out", required=True, help="report.png or report.pdf")
+        parser.add_argument(
+            "--out", required=True, type=output_file, help="report.png or report.pdf"
+        )
 
     def handle(self, *, street: str | None, out: str, **options) -> None:
         fmt = Path(out).suffix.lower().lstrip(".")

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
+from backend.core.commands import GridgovCommand
 from backend.stats.services import grid_rollup_rebuild
 
 
-class Command(BaseCommand):
+class Command(GridgovCommand):
     help = (
         "Recount the statistics rollups from the incidents: after writing incidents without "
         "the services (bulk loads, SQL, the admin), or when boundaries were deleted."

@@ -1,0 +1,159 @@
+"""The base of every gridgov command: the console's language, one-line errors, one exit rule.
+
+Exit status (documented in the README and in each command's --help epilog):
+
+- 0: done.
+- 1: the command ran and its answer is "no": `check-boundaries` found errors. That is a result a
+  script acts on, raised as `CommandFailed`.
+- 2: the command could not do what was asked: a bad argument, a file it cannot read or refuses
+  (an import of a file with errors, coordinates that are not what they claim), an output it
+  cannot write. Every other `CommandError` and every argument error is this one.
+
+Errors are one line on stderr, `gridgov COMMAND: message` (no "CommandError:" and no traceback;
+`--traceback` still shows one). Messages are in the console's language: Chinese when LANGUAGE,
+LC_ALL, LC_MESSAGES or LANG asks for zh, English otherwise (`gis.i18n.language_from_environment`).
+"""
+
+import argparse
+import contextlib
+import math
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from gis import i18n
+from gis.io import BoundaryFileError
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class CommandFailed(CommandError):
+    """The command did its work and the answer is "no" (exit status 1), e.g. a check with errors."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, returncode=EXIT_FAILED)
+
+
+class _OneLineParser(CommandParser):
+    """Argument errors as one line and exit status 2, without the usage block Django prints."""
+
+    def error(self, message: str):
+        if not self.called_from_command_line:
+            raise CommandError(message, returncode=EXIT_USAGE)
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} ({_('see --help')})\n")
+
+
+class GridgovCommand(BaseCommand):
+    """Base of the gridgov commands; subclasses write `handle` as with Django's BaseCommand."""
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs) -> CommandParser:
+        kwargs.setdefault("epilog", _exit_status_help())
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        # Django builds a CommandParser with no hook for another class; ours only adds error().
+        parser.__class__ = _OneLineParser
+        parser.prog = f"gridgov {subcommand.replace('_', '-')}"
+        return parser
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        # Django's own prints "CommandError: ..." and its parser a usage block; this prints the
+        # message alone, after the command's name, in the console's language.
+        _activate_console_language()
+        self._called_from_command_line = True
+        parser = self.create_parser(argv[0], argv[1])
+        options = parser.parse_args(argv[2:])
+        cmd_options = vars(options)
+        args = cmd_options.pop("args", ())
+        try:
+            self.execute(*args, **cmd_options)
+        except CommandError as error:
+            if options.traceback:
+                raise
+            self.stderr.write(f"{parser.prog}: {error}")
+            sys.exit(error.returncode)
+        finally:
+            with contextlib.suppress(ImproperlyConfigured):  # settings never loaded
+                connections.close_all()
+
+    def execute(self, *args, **options):
+        _activate_console_language()
+        try:
+            return super().execute(*args, **options)
+        except CommandFailed:
+            raise
+        except CommandError as error:
+            error.returncode = EXIT_USAGE
+            raise
+        except BoundaryFileError as error:
+            raise CommandError(str(error), returncode=EXIT_USAGE) from error
+
+
+def _activate_console_language() -> None:
+    language = i18n.language_from_environment()
+    i18n.set_language(language)
+    translation.activate(language)
+
+
+def _exit_status_help() -> str:
+    return _(
+        "Exit status: 0 done; 1 the command ran and found errors (check-boundaries); "
+        "2 it could not do what was asked (bad argument, unreadable or refused file, "
+        "output it cannot write). Messages are in Chinese when LANG/LC_ALL/LANGUAGE is zh*."
+    )
+
+
+# Argument types: a bad value is refused while the arguments are read, before any work, as one
+# line naming the option (argparse adds "argument --community: ").
+
+
+def int_between(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: an integer from low to high inclusive."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                _("%(value)r is not a whole number") % {"value": text}
+            ) from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                _("%(value)s is not between %(low)s and %(high)s")
+                % {"value": value, "low": low, "high": high}
+            )
+        return value
+
+    return parse
+
+
+def positive_number(text: str) -> float:
+    """An argparse type: a finite number above zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("%(value)r is not a number") % {"value": text}) from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(
+            _("%(value)r must be a number above zero") % {"value": text}
+        )
+    return value
+
+
+def output_file(text: str) -> str:
+    """An argparse type: a file path whose folder exists, checked before any work is done."""
+    path = Path(text)
+    folder = path.parent
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(_("%(path)s is a folder, not a file") % {"path": text})
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(
+            _("cannot write %(path)s: folder %(folder)s does not exist")
+            % {"path": text, "folder": folder}
+        )
+    return text

@@ -1,0 +1,114 @@
+"""Ordinary mistakes on the command line: one line naming what is wrong, exit status 2.
+
+The commands run as `gridgov` runs them (`backend.cli.main`, so Django's run_from_argv and our
+parser print what a person sees), in this process so that a traceback fails the test with it.
+"""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from backend.cli import main
+from tests.conftest import WEST
+
+
+def gridgov(*argv: str, capsys) -> tuple[int, str]:
+    """(exit status, stderr) of `gridgov ARGV...`."""
+    with pytest.raises(SystemExit) as exited:
+        main(["gridgov", *argv])
+    return exited.value.code, capsys.readouterr().err
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
+def projected_geojson(path, code: str = WEST) -> str:
+    # CGCS2000 3° Gauss-Krüger zone 41 (EPSG:4529) metres, and no crs member: GDAL calls it
+    # EPSG:4326 all the same.
+    x, y = 41_500_000, 4_630_000
+    ring = [[x, y], [x + 1000, y], [x + 1000, y + 1000], [x, y + 1000], [x, y]]
+    feature = {
+        "type": "Feature",
+        "properties": {"code": code, "name": "x"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    return str(path)
+
+
+@pytest.mark.parametrize("community", ["100", "0", "-1", "two"])
+def test_a_community_outside_1_to_99_is_refused_before_any_work(community, capsys):
+    status, err = gridgov(
+        "generate-grids", "--street", WEST, "--method", "hex",
+        "--community", community, "--out", "g.geojson", capsys=capsys,
+    )  # fmt: skip
+    assert status == 2
+    assert err.count("\n") == 1
+    assert "--community" in err and community in err and "Traceback" not in err
+
+
+def test_projected_geojson_without_crs_is_refused_naming_file_field_and_a_crs(tmp_path, db, capsys):
+    path = projected_geojson(tmp_path / "streets.geojson")
+    status, err = gridgov("import-boundaries", path, "--level", "street", capsys=capsys)
+    assert status == 2
+    assert path in err and "'geometry'" in err and "not longitude/latitude" in err
+    assert "--source-crs EPSG:4529" in err  # zone 41 read from the eastings
+
+
+def test_projected_geojson_without_crs_checks_as_one_file_error_not_nan(tmp_path, capsys):
+    path = projected_geojson(tmp_path / "grids.geojson", code=f"{WEST}01001")
+    status, _err = gridgov("check-boundaries", path, capsys=capsys)
+    out = capsys.readouterr().out
+    assert status == 1  # a check's result: the file has errors
+    assert "nan" not in out
+
+
+def test_projected_file_is_imported_when_its_crs_is_given(tmp_path, db, capsys):
+    path = projected_geojson(tmp_path / "streets.geojson")
+    call_command("import_boundaries", path, level="street", source_crs="EPSG:4529")
+    assert "imported 1 streets" in capsys.readouterr().out
+
+
+def test_a_csv_without_geometry_is_refused_as_a_boundary_file(tmp_path, capsys):
+    path = tmp_path / "streets.csv"
+    path.write_text("code,name,households\n210404001,west,300\n")
+    status, err = gridgov("import-boundaries", str(path), "--level", "street", capsys=capsys)
+    assert status == 2
+    assert err.count("\n") == 1
+    assert str(path) in err and "no geometry" in err and "code, name, households" in err
+
+
+def test_a_missing_input_file_is_one_line(tmp_path, capsys):
+    path = str(tmp_path / "nowhere.geojson")
+    status, err = gridgov("check-boundaries", path, capsys=capsys)
+    assert (status, err) == (2, f"gridgov check-boundaries: {path}: no such file\n")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", "--what", "grids", "--out", "{missing}/grids.geojson"],
+        ["generate-grids", "--street", WEST, "--method", "hex", "--out", "{missing}/g.geojson"],
+        ["check-boundaries", "db", "--json", "{missing}/report.json"],
+        ["check-boundaries", "db", "--geojson", "{missing}/spots.geojson"],
+        ["check-boundaries", "db", "--repair", "{missing}/fixed.geojson"],
+        ["map-report", "--out", "{missing}/map.pdf"],
+    ],
+    ids=lambda argv: f"{argv[0]} {argv[-2]}",
+)
+def test_an_output_in_a_missing_folder_is_refused_before_any_work(argv, tmp_path, capsys):
+    missing = tmp_path / "not-made"
+    status, err = gridgov(*(a.format(missing=missing) for a in argv), capsys=capsys)
+    assert status == 2
+    assert f"folder {missing} does not exist" in err and err.count("\n") == 1
+
+
+def test_a_check_that_finds_errors_still_exits_1_a_result_not_a_mistake(tmp_path, capsys):
+    path = projected_geojson(tmp_path / "grids.geojson", code="not-a-code")
+    status, _err = gridgov("check-boundaries", path, capsys=capsys)
+    assert status == 1

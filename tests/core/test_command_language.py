@@ -1,0 +1,78 @@
+"""The commands speak the console's language: Chinese when the locale asks for zh, else English."""
+
+import gettext
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from backend.cli import main
+from gis import i18n
+from tests.core.test_error_language import _read_po
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("environ", "language"),
+    [
+        ({"LANG": "zh_CN.UTF-8"}, "zh-hans"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({}, "en"),
+        ({"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh-hans"),
+        ({"LANGUAGE": "en_GB:zh", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"LANGUAGE": "zh_TW:en", "LANG": "C"}, "zh-hans"),
+    ],
+)
+def test_the_language_is_read_from_the_locale_variables_in_gettext_order(environ, language):
+    assert i18n.language_from_environment(environ) == language
+
+
+def refusal(tmp_path, monkeypatch, capsys, lang: str) -> str:
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", lang)
+    path = tmp_path / "streets.csv"
+    path.write_text("code,name\n210404001,west\n")
+    with pytest.raises(SystemExit) as exited:
+        main(["gridgov", "import-boundaries", str(path), "--level", "street"])
+    assert exited.value.code == 2
+    return capsys.readouterr().err
+
+
+def test_a_refusal_is_in_chinese_under_a_chinese_locale(tmp_path, monkeypatch, capsys):
+    err = refusal(tmp_path, monkeypatch, capsys, "zh_CN.UTF-8")
+    assert "没有几何图形" in err
+
+
+@pytest.mark.parametrize("lang", ["C.UTF-8", "en_US.UTF-8"])
+def test_a_refusal_is_in_english_otherwise(lang, tmp_path, monkeypatch, capsys):
+    err = refusal(tmp_path, monkeypatch, capsys, lang)
+    assert "has no geometry" in err and "没有" not in err
+
+
+def test_an_argument_error_from_a_real_process_is_chinese_one_line_and_exit_2(tmp_path):
+    env = {"LANG": "zh_CN.UTF-8", "PYTHONPATH": str(REPO), "GRIDGOV_DATA_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "backend.cli", "generate-grids", "--street", "210404001",
+         "--method", "hex", "--community", "100", "--out", "g.geojson"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == "gridgov generate-grids: argument --community: 100 不在 1 到 99 之间 (参见 --help)\n"
+    )
+
+
+def test_the_gis_catalogue_is_compiled_from_its_source():
+    folder = REPO / "gis" / "locale" / "zh_Hans" / "LC_MESSAGES"
+    with (folder / "gis.mo").open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)
+    source = {k: v for k, v in _read_po(folder / "gis.po").items() if k}
+    assert len(source) >= 5
+    for msgid, msgstr in source.items():
+        assert msgstr, f"gis.po: no Chinese for {msgid!r}"
+        assert catalogue.gettext(msgid) == msgstr, f"gis.mo is stale for {msgid!r}"
