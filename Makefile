@@ -89,9 +89,9 @@ clean:
 # Both .mo files are committed, so an install needs no gettext tools.
 GIS_PO := gis/locale/zh_Hans/LC_MESSAGES/gis.po
 messages: install
-	xgettext --language=Python --keyword=_ --from-code=UTF-8 --no-location --sort-output \
+	xgettext --language=Python --keyword=_ --from-code=UTF-8 --no-location --no-wrap --sort-output \
 		--output=gis/locale/gis.pot gis/*.py
-	msgmerge --quiet --update --no-location --no-fuzzy-matching --backup=none $(GIS_PO) gis/locale/gis.pot
+	msgmerge --quiet --update --no-location --no-wrap --no-fuzzy-matching --backup=none $(GIS_PO) gis/locale/gis.pot
 	rm gis/locale/gis.pot
 	msgfmt --check-format -o $(GIS_PO:.po=.mo) $(GIS_PO)
 	cd backend && ../$(BIN)/gridgov makemessages -l zh_Hans --no-location --ignore "migrations/*"

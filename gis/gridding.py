@@ -10,7 +10,12 @@ from shapely import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from gis.codes import make_grid_code
+from gis.i18n import _
 from gis.io import Boundary
+from gis.measure import geodesic_area_m2
+
+# The grid part of a code has three digits (GB/T 30428.1, `gis.codes`).
+MAX_GRIDS_PER_COMMUNITY = 999
 
 
 # Metres per degree on the WGS-84 ellipsoid at a latitude (series good to centimetres per degree).
@@ -19,6 +24,35 @@ def _metres_per_degree(lat: float) -> tuple[float, float]:
     per_lat = 111_132.954 - 559.822 * math.cos(2 * phi) + 1.175 * math.cos(4 * phi)
     per_lon = 111_412.84 * math.cos(phi) - 93.5 * math.cos(3 * phi) + 0.118 * math.cos(5 * phi)
     return per_lon, per_lat
+
+
+def lattice_cells_estimate(polygon: Polygon | MultiPolygon, *, cell_area_m2: float) -> int:
+    """About how many cells `lattice_cut` makes of a lon/lat polygon, in microseconds: its area
+    over the cell's (edge pieces under a third of a cell join a neighbour, larger ones count
+    whole, and the two roughly cancel: within a tenth for a street)."""
+    return math.ceil(geodesic_area_m2(polygon) / cell_area_m2)
+
+
+def lattice_refusal(polygon: Polygon | MultiPolygon, *, cell_area_m2: float) -> str | None:
+    """Why cutting a lon/lat polygon into cells of cell_area_m2 m² would make more grids than a
+    community holds, or None; from the estimate, so a street is refused at once rather than
+    after minutes of cutting."""
+    estimate = lattice_cells_estimate(polygon, cell_area_m2=cell_area_m2)
+    if estimate <= MAX_GRIDS_PER_COMMUNITY:
+        return None
+    area_m2 = geodesic_area_m2(polygon)
+    # A tenth to spare for the edge pieces that count as cells of their own.
+    least_m2 = math.ceil(area_m2 / (0.9 * MAX_GRIDS_PER_COMMUNITY) / 10_000) * 10_000
+    return _(
+        "{area_km2:,.1f} km² in cells of {cell_m2:,.0f} m² makes about {estimate:,} grids, "
+        "more than the {most} a community holds: give --cell-area-m2 {least_m2} or more"
+    ).format(
+        area_km2=area_m2 / 1e6,
+        cell_m2=cell_area_m2,
+        estimate=estimate,
+        most=MAX_GRIDS_PER_COMMUNITY,
+        least_m2=least_m2,
+    )
 
 
 def lattice_cut(
@@ -292,13 +326,14 @@ def coded_grids(
     community: int = 1,
     name_prefix: str = "",
 ) -> list[Boundary]:
-    """Grids with DOMAIN.md codes (street + community + sequence) for cells of one street.
+    """Grids with GB/T 30428.1 codes (street + community + sequence) for cells of one street.
 
     Numbered north to south, then west to east (by centre, to about 100 m rows), the way
     people read a map; at most 999 grids per community.
     """
-    if len(cells) > 999:
-        raise ValueError(f"{len(cells)} cells: a community holds at most 999 grids")
+    if len(cells) > MAX_GRIDS_PER_COMMUNITY:
+        message = _("{count} cells: a community holds at most {most} grids")
+        raise ValueError(message.format(count=len(cells), most=MAX_GRIDS_PER_COMMUNITY))
     order = sorted(
         range(len(cells)),
         key=lambda k: (-round(cells[k].centroid.y, 3), cells[k].centroid.x),

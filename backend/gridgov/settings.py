@@ -211,6 +211,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # pyogrio logs "Created N records" at INFO on every file written: noise on the console of
+    # every export and generate-grids, while its warnings still matter.
+    "loggers": {"pyogrio": {"level": "WARNING"}},
 }
 GRIDGOV_CLIENT_IP_HEADER = os.environ.get("GRIDGOV_CLIENT_IP_HEADER", "")
 GRIDGOV_NUMBER_PREFIX = os.environ.get("GRIDGOV_NUMBER_PREFIX", "SF")

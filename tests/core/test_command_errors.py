@@ -5,11 +5,15 @@ parser print what a person sees), in this process so that a traceback fails the 
 """
 
 import json
+import time
 
 import pytest
 from django.core.management import call_command
+from shapely import MultiPolygon, box
 
 from backend.cli import main
+from gis.export import write_boundaries
+from gis.io import Boundary
 from tests.conftest import WEST
 
 
@@ -112,3 +116,18 @@ def test_a_check_that_finds_errors_still_exits_1_a_result_not_a_mistake(tmp_path
     path = projected_geojson(tmp_path / "grids.geojson", code="not-a-code")
     status, _err = gridgov("check-boundaries", path, capsys=capsys)
     assert status == 1
+
+
+def test_a_street_too_big_for_999_grids_is_refused_at_once_saying_what_to_change(tmp_path, capsys):
+    # About 722 km², near Hunnan's 808, at the default 250,000 m² cells.
+    street = Boundary(WEST, "big", MultiPolygon([box(123.2, 41.65, 123.54, 41.88)]), {}, 0)
+    streets = tmp_path / "streets.geojson"
+    write_boundaries([street], streets)
+    started = time.monotonic()
+    status, err = gridgov(
+        "generate-grids", "--street", WEST, "--streets", str(streets), "--method", "square",
+        "--out", str(tmp_path / "g.geojson"), capsys=capsys,
+    )  # fmt: skip
+    assert time.monotonic() - started < 10
+    assert status == 2 and err.count("\n") == 1
+    assert WEST in err and "about 2,889 grids" in err and "--cell-area-m2 810000 or more" in err

@@ -6,7 +6,7 @@ from backend.boundaries.services import BoundaryImportRefused, grids_import
 from backend.core.commands import GridgovCommand, int_between, output_file, positive_number
 from gis.check import check_boundaries
 from gis.export import write_boundaries
-from gis.gridding import coded_grids, households_cut, lattice_cut
+from gis.gridding import coded_grids, households_cut, lattice_cut, lattice_refusal
 from gis.households import (
     EMPTY_GRID_MAX_M2,
     empty_grids_refusal,
@@ -21,7 +21,9 @@ class Command(GridgovCommand):
     help = (
         "Cut a street into grids that cover it exactly: square or hex cells of --cell-area-m2, "
         "or groups of about --households-per-grid households from --households points "
-        "(following --roads where given). Codes per DOMAIN.md; --out FILE and/or --import. "
+        "(following --roads where given). Codes per GB/T 30428.1: the 9-digit street code, "
+        "--community (2 digits) and a grid number (3 digits, at most 999 grids); --out FILE "
+        "and/or --import. "
         "The households method reports the points used and dropped, and refuses (exit status 2) "
         "when no point lies inside the street, when the households inside are under half of "
         "--households-per-grid, or when a grid with no households is larger than "
@@ -64,15 +66,18 @@ class Command(GridgovCommand):
         try:
             boundary = self._street(street, options["streets"], options["encoding"])
             cells, households = self._cut(street, boundary.geometry, method, options)
-        except (BoundaryFileError, ValueError) as error:
+            # The estimate is an estimate: a street just under the limit may still cut into more.
+            grids = coded_grids(
+                street,
+                cells,
+                households=households,
+                community=options["community"],
+                name_prefix=boundary.name,
+            )
+        except BoundaryFileError as error:
             raise CommandError(str(error)) from error
-        grids = coded_grids(
-            street,
-            cells,
-            households=households,
-            community=options["community"],
-            name_prefix=boundary.name,
-        )
+        except ValueError as error:
+            raise CommandError(f"{street}: {error}") from error
         report = check_boundaries(grids, [boundary])
         areas = sorted(geodesic_area_m2(g.geometry) for g in grids)
         self.stdout.write(
@@ -116,6 +121,9 @@ class Command(GridgovCommand):
 
     def _cut(self, street: str, polygon, method: str, options: dict):
         if method in ("square", "hex"):
+            refusal = lattice_refusal(polygon, cell_area_m2=options["cell_area_m2"])
+            if refusal is not None:
+                raise CommandError(f"{street}: {refusal}")
             return lattice_cut(polygon, cell_area_m2=options["cell_area_m2"], shape=method), None
         if not options["households"]:
             raise CommandError("--method households needs --households FILE")
