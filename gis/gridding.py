@@ -352,7 +352,7 @@ def coded_grids(
                 f"{name_prefix}第{seq}网格",
                 geometry,
                 properties,
-                seq - 1,
+                seq,  # the feature number once written: grids are written in code order
             )
         )
     return grids

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import pyproj
 import shapely
 from shapely import MultiPolygon, STRtree
@@ -58,7 +59,9 @@ class Boundary:
     name: str
     geometry: MultiPolygon
     properties: dict[str, Any]
-    feature: int  # 0-based index in the source file, for messages
+    # The feature's number as QGIS shows it, for messages: the fid of a GeoPackage (or any
+    # format with a fid column), else its position in the file counting from 1.
+    feature: int
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,7 @@ def read_boundaries(
 
     result = BoundaryFile(path, crs_label, [], [], **text)
     first_feature_of: dict[str, int] = {}
-    for feature, row in enumerate(frame.itertuples(index=False)):
+    for feature, row in zip(frame.index.tolist(), frame.itertuples(index=False), strict=True):
         record = row._asdict()
         code = _code_text(record[code_field])
         message = code_problem(code, level)
@@ -210,7 +213,7 @@ def read_features(
     if crs_problem is not None:
         return BoundaryFile(path, crs_label, [], [crs_problem], **text)
     result = BoundaryFile(path, crs_label, [], [], **text)
-    for feature, row in enumerate(frame.itertuples(index=False)):
+    for feature, row in zip(frame.index.tolist(), frame.itertuples(index=False), strict=True):
         record = row._asdict()
         geometry = record["geometry"]
         if geometry is not None and not geometry.is_empty:
@@ -253,7 +256,9 @@ def _read_frame(
             encoding, reason = detected.name, detected.reason
     try:
         # pyogrio opens "x.zip" (a zipped shapefile) through GDAL's /vsizip/ by itself.
-        frame = gpd.read_file(path, layer=layer, engine="pyogrio", encoding=encoding)
+        frame = gpd.read_file(
+            path, layer=layer, engine="pyogrio", encoding=encoding, fid_as_index=True
+        )
     except UnicodeDecodeError as exc:
         message = f"the text is not {encoding} ({exc.reason}); give the right --encoding"
         raise BoundaryFileError(path, message) from exc
@@ -267,7 +272,17 @@ def _read_frame(
             "Shapefile, or a CSV with a WKT column"
         ).format(fields=fields)
         raise BoundaryFileError(path, message)
+    if not _has_fid_column(path, layer):
+        # Shapefile and GeoJSON fids count from 0 in GDAL; people count rows from 1.
+        frame.index = pd.RangeIndex(1, len(frame) + 1)
     return frame, {"encoding": encoding, "encoding_reason": reason}
+
+
+def _has_fid_column(path: str, layer: str | int | None) -> bool:
+    try:
+        return bool(pyogrio.read_info(path, layer=layer).get("fid_column"))
+    except (RuntimeError, OSError, ValueError):
+        return False
 
 
 def _crs_label(frame: gpd.GeoDataFrame) -> str:

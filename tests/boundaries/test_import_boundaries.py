@@ -112,7 +112,7 @@ def test_file_with_an_invalid_geometry_is_refused_naming_the_feature(two_streets
 
     message = refused(path)
 
-    assert "feature 1" in message and grid_code(WEST, 6) in message
+    assert "feature 2" in message and grid_code(WEST, 6) in message
     assert "invalid" in message.lower()
     assert snapshot() == before
 
@@ -126,7 +126,7 @@ def test_file_with_a_missing_code_is_refused(two_streets, tmp_path):
 
     message = refused(path)
 
-    assert "feature 1" in message and "code" in message
+    assert "feature 2" in message and "code" in message
     assert snapshot() == before
 
 

@@ -67,7 +67,7 @@ def test_clean_geojson_has_no_problems_and_gives_multipolygons(tmp_path):
     assert [b.code for b in result.boundaries] == [GRID_A, GRID_B]
     first = result.boundaries[0]
     assert isinstance(first.geometry, MultiPolygon)
-    assert first.name == "网格" and first.properties == {"households": 400} and first.feature == 0
+    assert first.name == "网格" and first.properties == {"households": 400} and first.feature == 1
     assert result.crs == "EPSG:4326"
 
 
@@ -82,7 +82,7 @@ def test_missing_or_empty_code_is_a_problem(tmp_path, code):
     features = [feature(code, square(123.8, 41.85)), *clean_features()]
     result = read_boundaries(write_features(tmp_path / "g.geojson", features), level="grid")
     [problem] = result.problems
-    assert (problem.feature, problem.field) == (0, "code")
+    assert (problem.feature, problem.field) == (1, "code")
     assert "missing" in problem.message
     assert len(result.boundaries) == 2
 
@@ -91,7 +91,7 @@ def test_malformed_code_is_a_problem_naming_the_level(tmp_path):
     features = [feature("123", square(123.8, 41.85))]
     result = read_boundaries(write_features(tmp_path / "g.geojson", features), level="grid")
     assert [str(p) for p in result.problems] == [
-        "feature 0 (code 123), field 'code': grid code '123' must be 14 digits"
+        "feature 1 (code 123), field 'code': grid code '123' must be 14 digits"
     ]
 
 
@@ -117,9 +117,9 @@ def test_duplicate_code_is_a_problem_naming_both_features(tmp_path):
     features = [*clean_features(), feature(GRID_A, square(123.82, 41.85))]
     result = read_boundaries(write_features(tmp_path / "g.geojson", features), level="grid")
     [problem] = result.problems
-    assert problem.feature == 2 and problem.code == GRID_A
-    assert "also used by feature 0" in problem.message
-    assert [b.feature for b in result.boundaries] == [0, 1]
+    assert problem.feature == 3 and problem.code == GRID_A
+    assert "also used by feature 1" in problem.message
+    assert [b.feature for b in result.boundaries] == [1, 2]
 
 
 def test_missing_geometry_is_a_problem(tmp_path):
@@ -149,7 +149,7 @@ def test_spike_is_repaired_kept_and_noted(tmp_path):
     result = read_boundaries(path, level="grid")
     assert result.problems == []
     [repair] = result.repairs
-    assert repair.feature == 0 and repair.code == GRID_A and "repaired" in repair.message
+    assert repair.feature == 1 and repair.code == GRID_A and "repaired" in repair.message
     [boundary] = result.boundaries
     assert boundary.geometry.is_valid and isinstance(boundary.geometry, MultiPolygon)
     assert boundary.geometry.area == pytest.approx(0.0001, rel=1e-9)
@@ -171,7 +171,7 @@ def defect_frame(crs: str = "EPSG:4326") -> gpd.GeoDataFrame:
 
 
 def assert_duplicate_and_malformed(result) -> None:
-    assert [(p.feature, p.code) for p in result.problems] == [(1, GRID_A), (2, "12345")]
+    assert [(p.feature, p.code) for p in result.problems] == [(2, GRID_A), (3, "12345")]
     assert [b.code for b in result.boundaries] == [GRID_A]
 
 

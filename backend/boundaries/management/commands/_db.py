@@ -27,6 +27,6 @@ def boundaries_from_db(street_code: str | None = None) -> tuple[list[Boundary], 
         streets = streets.filter(code=street_code)
         grids = grids.filter(street__code=street_code)
     return (
-        [as_boundary(s, k) for k, s in enumerate(streets)],
-        [as_boundary(g, k) for k, g in enumerate(grids)],
+        [as_boundary(s, k) for k, s in enumerate(streets, start=1)],
+        [as_boundary(g, k) for k, g in enumerate(grids, start=1)],
     )
