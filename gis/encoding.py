@@ -12,6 +12,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from gis.i18n import _
+
 # Tried in this order: UTF-8 first because GBK decodes some UTF-8 byte runs too (wrongly);
 # GB18030 is a superset of GBK, tried last so that plain GBK files are named as such.
 CANDIDATES = ("UTF-8", "GBK", "GB18030")
@@ -47,8 +49,8 @@ def detect_shapefile_encoding(
         if not all(_decodes(value, name) for value in values):
             continue
         if name == "UTF-8":
-            return DetectedEncoding(name, "no .cpg file; the text is UTF-8")
-        return DetectedEncoding(name, "no .cpg file and the text is not UTF-8")
+            return DetectedEncoding(name, _("no .cpg file; the text is UTF-8"))
+        return DetectedEncoding(name, _("no .cpg file and the text is not UTF-8"))
     return None
 
 

@@ -11,6 +11,8 @@ import numpy as np
 import shapely
 from shapely import MultiPolygon, Polygon
 
+from gis.i18n import _
+
 # A grid without households is a park, a lake, a works: fine when small, a sign of missing
 # points when it is large.
 EMPTY_GRID_MAX_M2 = 1_000_000.0
@@ -27,12 +29,18 @@ class PointTally:
 
     def summary(self, street: str) -> str:
         """One line: what was used, what was dropped."""
-        total = self.points_inside + self.points_outside
-        return (
-            f"{total:,} points ({self.households_inside + self.households_outside:,.0f} "
-            f"households) read: {self.points_inside:,} ({self.households_inside:,.0f} "
-            f"households) inside street {street} used, {self.points_outside:,} "
-            f"({self.households_outside:,.0f} households) outside it dropped"
+        return _(
+            "{total:,} points ({households:,.0f} households) read: {inside:,} "
+            "({households_inside:,.0f} households) inside street {street} used, {outside:,} "
+            "({households_outside:,.0f} households) outside it dropped"
+        ).format(
+            total=self.points_inside + self.points_outside,
+            households=self.households_inside + self.households_outside,
+            inside=self.points_inside,
+            households_inside=self.households_inside,
+            street=street,
+            outside=self.points_outside,
+            households_outside=self.households_outside,
         )
 
 
@@ -63,15 +71,17 @@ def points_refusal(tally: PointTally, street: str, *, households_per_grid: float
     not even one grid of the norm could be formed).
     """
     if tally.points_inside + tally.points_outside == 0:
-        return "the points file has no points"
+        return _("the points file has no points")
     if tally.points_inside == 0:
-        return f"none of the {tally.points_outside:,} points lies inside street {street}"
-    if tally.households_inside < households_per_grid / 2:
-        return (
-            f"only {tally.households_inside:,.0f} households inside street {street}, under half of "
-            f"one grid's target of {households_per_grid:g}; lower --households-per-grid or "
-            "use --method square or hex"
+        return _("none of the {count:,} points lies inside street {street}").format(
+            count=tally.points_outside, street=street
         )
+    if tally.households_inside < households_per_grid / 2:
+        return _(
+            "only {households:,.0f} households inside street {street}, under half of one "
+            "grid's target of {target:g}; lower --households-per-grid or use --method square "
+            "or hex"
+        ).format(households=tally.households_inside, street=street, target=households_per_grid)
     return None
 
 
@@ -90,8 +100,8 @@ def empty_grids_refusal(
     if not too_large:
         return None
     largest = max(area for _, area in too_large)
-    return (
-        f"{len(too_large)} grid(s) with no households larger than "
-        f"{empty_grid_max_m2 / 1e6:g} km² (the largest {largest / 1e6:,.2f} km²): "
-        "are household points missing there? Give them, or raise --empty-grid-max-km2"
-    )
+    return _(
+        "{count} grid(s) with no households larger than {limit:g} km² (the largest "
+        "{largest:,.2f} km²): are household points missing there? Give them, or raise "
+        "--empty-grid-max-km2"
+    ).format(count=len(too_large), limit=empty_grid_max_m2 / 1e6, largest=largest / 1e6)

@@ -128,7 +128,9 @@ class Points:
 def _encoding_note(encoding: str | None, reason: str | None) -> str | None:
     if encoding is None or reason is None:
         return None
-    return f"text read as {encoding} ({reason}); --encoding chooses another"
+    return _("text read as {encoding} ({reason}); --encoding chooses another").format(
+        encoding=encoding, reason=reason
+    )
 
 
 def read_boundaries(
@@ -246,12 +248,14 @@ def _read_frame(
             # GDAL knows Python's canonical names ("iso8859-1") but not every alias ("latin-1").
             encoding = codecs.lookup(encoding).name
         except LookupError as exc:
-            raise BoundaryFileError(path, f"unknown encoding {encoding!r}") from exc
+            message = _("unknown encoding '{encoding}'").format(encoding=encoding)
+            raise BoundaryFileError(path, message) from exc
     else:
         try:
             detected = detect_shapefile_encoding(path, layer)
         except (OSError, ValueError, struct_error) as exc:
-            raise BoundaryFileError(path, f"cannot read the DBF file: {exc}") from exc
+            message = _("cannot read the DBF file: {error}").format(error=exc)
+            raise BoundaryFileError(path, message) from exc
         if detected is not None:
             encoding, reason = detected.name, detected.reason
     try:
@@ -260,7 +264,9 @@ def _read_frame(
             path, layer=layer, engine="pyogrio", encoding=encoding, fid_as_index=True
         )
     except UnicodeDecodeError as exc:
-        message = f"the text is not {encoding} ({exc.reason}); give the right --encoding"
+        message = _("the text is not {encoding} ({reason}); give the right --encoding").format(
+            encoding=encoding, reason=exc.reason
+        )
         raise BoundaryFileError(path, message) from exc
     except (RuntimeError, OSError, ValueError) as exc:  # pyogrio errors are RuntimeErrors
         raise BoundaryFileError(path, str(exc)) from exc
@@ -523,14 +529,17 @@ def _read_csv(path: str, encoding: str | None) -> tuple[pd.DataFrame, dict[str, 
         try:
             text, reason = data.decode(encoding), None
         except (LookupError, UnicodeDecodeError) as exc:
-            raise BoundaryFileError(path, f"cannot decode as {encoding}: {exc}") from exc
+            message = _("the text is not {encoding} ({reason}); give the right --encoding").format(
+                encoding=encoding, reason=getattr(exc, "reason", exc)
+            )
+            raise BoundaryFileError(path, message) from exc
     else:
         text, encoding = decode_csv_bytes(data)
-        reason = None if encoding == "UTF-8" else "the CSV is not UTF-8"
+        reason = None if encoding == "UTF-8" else _("the CSV is not UTF-8")
     try:
         table = pd.read_csv(StringIO(text))
     except (ValueError, pd.errors.ParserError) as exc:
-        raise BoundaryFileError(path, f"not a readable CSV: {exc}") from exc
+        raise BoundaryFileError(path, _("not a readable CSV: {error}").format(error=exc)) from exc
     return table, {"encoding": encoding, "encoding_reason": reason}
 
 

@@ -8,6 +8,7 @@ import shapely
 from django.core.management import CommandError, call_command
 from shapely import box
 
+from backend.cli import main
 from gis.export import write_boundaries
 from gis.io import Boundary, read_boundaries
 from tests.conftest import WEST
@@ -92,3 +93,16 @@ def test_a_large_grid_without_households_is_refused_unless_allowed(db, tmp_path)
     assert "1 grid(s) with no households larger than 1 km²" in message
     out, _err = generate(tmp_path, streets, points, empty_grid_max_km2=3)
     assert "households per grid 0-" in out
+
+
+def test_a_refusal_is_in_chinese_under_a_chinese_locale(db, tmp_path, monkeypatch, capsys):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    argv = ["gridgov", "generate-grids", "--street", WEST, "--method", "households"]
+    argv += ["--streets", street_file(tmp_path), "--households", points_file(tmp_path, OUTSIDE)]
+    with pytest.raises(SystemExit) as exited:
+        main([*argv, "--out", str(tmp_path / "grids.geojson")])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"100 个点没有一个在街道 {WEST} 内" in err and "未写出任何内容" in err

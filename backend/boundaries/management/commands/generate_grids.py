@@ -1,4 +1,5 @@
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from backend.boundaries.management.commands._db import boundaries_from_db
 from backend.boundaries.models import Grid
@@ -43,7 +44,7 @@ class Command(GridgovCommand):
         parser.add_argument("--roads", help="road lines to follow (households method)")
         parser.add_argument(
             "--empty-grid-max-km2",
-            type=float,
+            type=positive_number,
             default=EMPTY_GRID_MAX_M2 / 1e6,
             help="largest grid without households the households method accepts (km²)",
         )
@@ -96,7 +97,7 @@ class Command(GridgovCommand):
                 empty_grid_max_m2=options["empty_grid_max_km2"] * 1e6,
             )
             if refusal is not None:
-                raise CommandError(f"{street}: {refusal}; nothing written", returncode=2)
+                raise CommandError(_nothing_written(street, refusal))
         if not report.ok:
             for problem in report.errors:
                 self.stderr.write(str(problem))
@@ -136,14 +137,14 @@ class Command(GridgovCommand):
             self.stderr.write(f"{options['households']}: {points.encoding_note}")
         tally, _inside = tally_points(polygon, points.lons, points.lats, points.weights)
         skipped = (
-            f"; {points.without_geometry:,} without geometry skipped"
+            _("; %(count)s without geometry skipped") % {"count": points.without_geometry}
             if points.without_geometry
             else ""
         )
         self.stdout.write(f"{options['households']}: {tally.summary(street)}{skipped}")
         refusal = points_refusal(tally, street, households_per_grid=options["households_per_grid"])
         if refusal is not None:
-            raise CommandError(f"{options['households']}: {refusal}; nothing written", returncode=2)
+            raise CommandError(_nothing_written(options["households"], refusal))
         roads = (
             read_lines(options["roads"], encoding=options["encoding"]) if options["roads"] else None
         )
@@ -170,3 +171,7 @@ class Command(GridgovCommand):
         except BoundaryImportRefused as refused:
             raise CommandError("; ".join(str(p) for p in refused.problems)) from refused
         self.stdout.write(f"imported ({summary.created} new, {summary.updated} updated)")
+
+
+def _nothing_written(where: str, reason: str) -> str:
+    return _("%(where)s: %(reason)s; nothing written") % {"where": where, "reason": reason}
