@@ -44,6 +44,7 @@ from gis.problems import (
 )
 
 __all__ = [
+    "BORDER_SNAP_DEG",
     "BoundaryProblem",
     "CheckOptions",
     "CheckReport",
@@ -51,7 +52,29 @@ __all__ = [
     "check_file",
     "is_polygonal",
     "polygonal_parts",
+    "shared_borders",
 ]
+
+# How far (in degrees, about 0.1 mm) a grid's edge may sit from a gap's and still count as its
+# border: overlay output is snap-rounded, so an edge the gap was cut from is not always exact.
+BORDER_SNAP_DEG = 1e-9
+# A shared border shorter than this (degrees, about 1 cm) is a corner touch, not an edge.
+_MIN_BORDER_DEG = 1e-7
+
+
+def shared_borders(
+    piece: BaseGeometry, shapes: Sequence[BaseGeometry], tree: STRtree
+) -> list[tuple[int, float]]:
+    """(index into shapes, length in degrees) of each lon/lat shape sharing an edge with piece,
+    longest first; `tree` is the STRtree of `shapes`."""
+    near = tree.query(piece, predicate="dwithin", distance=BORDER_SNAP_DEG)
+    if len(near) == 0:
+        return []
+    band = shapely.buffer(piece.boundary, BORDER_SNAP_DEG)
+    edges = shapely.boundary(np.array([shapes[k] for k in near], dtype=object))
+    lengths = shapely.length(shapely.intersection(edges, band))
+    found = [(int(k), float(n)) for k, n in zip(near, lengths, strict=True) if n > _MIN_BORDER_DEG]
+    return sorted(found, key=lambda kn: (-kn[1], kn[0]))
 
 
 def check_file(
@@ -121,10 +144,10 @@ def check_boundaries(
     checker.households(grids)
     checker.overlaps(grids, grid_shapes)
     if streets:
-        checker.gaps_in_streets(streets, street_shapes, grid_shapes)
+        checker.gaps_in_streets(grids, streets, street_shapes, grid_shapes)
         checker.outside_streets(grids, grid_shapes, streets, street_shapes)
     else:
-        checker.enclosed_gaps(grid_shapes)
+        checker.enclosed_gaps(grids, grid_shapes)
 
     order = {ERROR: 0, WARNING: 1}
     problems.sort(key=lambda p: (order[p.severity], p.kind, p.codes, p.features))
@@ -135,6 +158,10 @@ def check_boundaries(
         metric_crs=crs.to_string(),
         options=options,
     )
+
+
+def _label(boundary: Boundary) -> str:
+    return boundary.code or f"feature {boundary.feature}"
 
 
 _WHERE = re.compile(r"\[\s*([-+\d.eE]+)\s+([-+\d.eE]+)")
@@ -364,11 +391,13 @@ class _Checker:
 
     def gaps_in_streets(
         self,
+        grids: Sequence[Boundary],
         streets: Sequence[Boundary],
         street_shapes: list[BaseGeometry | None],
         grid_shapes: list[BaseGeometry | None],
     ) -> None:
-        present = [s for s in grid_shapes if s is not None]
+        owners = [i for i, s in enumerate(grid_shapes) if s is not None]
+        present = [grid_shapes[i] for i in owners]
         tree = STRtree(present) if present else None
         for street, shape in zip(streets, street_shapes, strict=True):
             if shape is None:
@@ -378,7 +407,7 @@ class _Checker:
                 self.add(
                     "gap",
                     ERROR,
-                    "street has no grids at all",
+                    f"street {_label(street)} has no grids at all",
                     [street],
                     geometry=shape,
                     area_m2=self.area_m2(shape),
@@ -386,13 +415,21 @@ class _Checker:
                 continue
             covered = shapely.union_all([present[i] for i in near])
             for piece, area in self._gap_pieces(shapely.difference(shape, covered)):
-                message = f"{area:,.2f} m² of the street is in no grid"
-                self.add("gap", ERROR, message, [street], geometry=piece, area_m2=area)
+                bordering = [grids[owners[k]] for k, _ in shared_borders(piece, present, tree)]
+                message = f"{area:,.2f} m² of street {_label(street)} is in no grid"
+                # Named by the grids around it, as an overlap is by its pair: they are the ones
+                # a person redraws; the street stands in only when no grid borders the gap.
+                who = sorted(bordering, key=lambda g: (g.code or "", g.feature)) or [street]
+                self.add("gap", ERROR, message, who, geometry=piece, area_m2=area)
 
-    def enclosed_gaps(self, grid_shapes: list[BaseGeometry | None]) -> None:
-        present = [s for s in grid_shapes if s is not None]
+    def enclosed_gaps(
+        self, grids: Sequence[Boundary], grid_shapes: list[BaseGeometry | None]
+    ) -> None:
+        owners = [i for i, s in enumerate(grid_shapes) if s is not None]
+        present = [grid_shapes[i] for i in owners]
         if not present:
             return
+        tree = STRtree(present)
         union = shapely.union_all(present)
         holes = [
             shapely.Polygon(ring)
@@ -401,8 +438,10 @@ class _Checker:
         ]
         for hole in holes:
             for piece, area in self._gap_pieces(hole):
+                bordering = [grids[owners[k]] for k, _ in shared_borders(piece, present, tree)]
+                who = sorted(bordering, key=lambda g: (g.code or "", g.feature))
                 message = f"{area:,.2f} m² enclosed by grids is in no grid"
-                self.add("gap", ERROR, message, geometry=piece, area_m2=area)
+                self.add("gap", ERROR, message, who, geometry=piece, area_m2=area)
 
     def outside_streets(
         self,

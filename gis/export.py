@@ -16,6 +16,7 @@ import shapely
 from shapely.geometry import shape
 
 from gis.io import Boundary
+from gis.problems import PROBLEM_FIELDS, CheckReport
 
 Format = Literal["geojson", "gpkg", "csv"]
 FORMATS: tuple[Format, ...] = ("geojson", "gpkg", "csv")
@@ -85,6 +86,47 @@ def write_boundaries(
 ) -> Path:
     """Write boundaries in any export format (by `fmt` or the file suffix)."""
     return write_frame(boundaries_frame(boundaries), path, fmt, layer=layer)
+
+
+# The layers of a problems GeoPackage: QGIS opens a file with one geometry type per layer as is,
+# but splits a mixed one (points and polygons) into layers of its own making.
+PROBLEM_LAYERS = {"problem_areas": "MultiPolygon", "problem_spots": "Point"}
+
+
+def problems_path(path: str | Path) -> Path:
+    """The path a problems GeoPackage goes to; ValueError unless it ends in .gpkg."""
+    path = Path(path)
+    if path.suffix.lower() != ".gpkg":
+        raise ValueError(
+            f"{path}: problems are written as a GeoPackage of two layers; name it .gpkg"
+        )
+    return path
+
+
+def write_problems(report: CheckReport, path: str | Path) -> Path:
+    """Write a check report as a GeoPackage (EPSG:4326) of two layers: `problem_areas`
+    (MultiPolygons, the problems that have an area) and `problem_spots` (a Point for every
+    problem, null where it has no place)."""
+    path = problems_path(path)
+    collections = {
+        "problem_areas": report.areas_to_geojson(),
+        "problem_spots": report.to_geojson(),
+    }
+    path.unlink(missing_ok=True)
+    for layer, geometry_type in PROBLEM_LAYERS.items():
+        features = collections[layer]["features"]
+        table = pd.DataFrame(
+            [f["properties"] for f in features], columns=list(PROBLEM_FIELDS)
+        ).astype({"area_m2": float, "lon": float, "lat": float})
+        geometries = [None if f["geometry"] is None else shape(f["geometry"]) for f in features]
+        frame = gpd.GeoDataFrame(
+            table, geometry=gpd.GeoSeries(geometries, crs="EPSG:4326").values, crs="EPSG:4326"
+        )
+        # Declared, not guessed: an empty layer would otherwise have no geometry type.
+        frame.to_file(
+            path, driver="GPKG", engine="pyogrio", layer=layer, geometry_type=geometry_type
+        )
+    return path
 
 
 def _flat(properties: Mapping[str, Any]) -> dict[str, Any]:

@@ -120,24 +120,44 @@ class CheckReport:
         }
 
     def to_geojson(self) -> dict[str, Any]:
-        """The problem spots as an RFC 7946 FeatureCollection (EPSG:4326)."""
+        """The problem spots, RFC 7946 (EPSG:4326): every problem, as a Point where it has a
+        place (null geometry where it has none), so the file is one layer in QGIS."""
         features = []
         for problem in self.problems:
-            geometry = problem.geometry
-            if geometry is None and problem.lon is not None and problem.lat is not None:
-                geometry = shapely.Point(problem.lon, problem.lat)
-            features.append(
-                {
-                    "type": "Feature",
-                    "properties": {
-                        **problem.as_dict(),
-                        "codes": ",".join(problem.codes),
-                        "features": ",".join(str(f) for f in problem.features),
-                    },
-                    "geometry": None if geometry is None else mapping(geometry),
-                }
-            )
+            point = None
+            if problem.lon is not None and problem.lat is not None:
+                point = mapping(shapely.Point(problem.lon, problem.lat))
+            features.append(_feature(problem, point))
         return {"type": "FeatureCollection", "features": features}
+
+    def areas_to_geojson(self) -> dict[str, Any]:
+        """The problem areas, RFC 7946 (EPSG:4326): each problem that has an area (an overlap,
+        a gap piece, a part outside the street, a whole grid) as a MultiPolygon."""
+        features = [
+            _feature(problem, mapping(_as_multipolygon(problem.geometry)))
+            for problem in self.problems
+            if is_polygonal(problem.geometry)
+        ]
+        return {"type": "FeatureCollection", "features": features}
+
+
+# A problem's attributes in a layer: lists joined by commas, as QGIS shows text fields.
+PROBLEM_FIELDS = ("kind", "severity", "message", "codes", "features", "area_m2", "lon", "lat")
+
+
+def _feature(problem: BoundaryProblem, geometry: dict[str, Any] | None) -> dict[str, Any]:
+    properties = {
+        **problem.as_dict(),
+        "codes": ",".join(problem.codes),
+        "features": ",".join(str(f) for f in problem.features),
+    }
+    return {"type": "Feature", "properties": properties, "geometry": geometry}
+
+
+def _as_multipolygon(geometry: BaseGeometry) -> BaseGeometry:
+    if geometry.geom_type == "MultiPolygon":
+        return geometry
+    return shapely.MultiPolygon([geometry])
 
 
 def is_polygonal(geometry: BaseGeometry | None) -> bool:

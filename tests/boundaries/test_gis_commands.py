@@ -2,6 +2,7 @@
 
 import json
 
+import pyogrio
 import pytest
 import shapely
 from django.core.management import CommandError, call_command
@@ -58,7 +59,43 @@ def test_file_with_an_overlap_fails_and_writes_json_and_geojson(tmp_path, capsys
     [problem] = report["problems"]
     assert problem["kind"] == "overlap" and 40_000 < problem["area_m2"] < 60_000
     spots = json.loads((tmp_path / "r.geojson").read_text())
-    assert spots["features"][0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    assert [f["geometry"]["type"] for f in spots["features"]] == ["Point"]
+
+
+def test_problems_geopackage_holds_areas_and_spots_as_two_layers(tmp_path, capsys):
+    path = grids_file(tmp_path, 123.81 + 50 * M_LON)
+    with pytest.raises(CommandError):
+        call_command("check_boundaries", str(path), problems_out=str(tmp_path / "p.gpkg"))
+    layers = [list(layer) for layer in pyogrio.list_layers(tmp_path / "p.gpkg")]
+    assert layers == [["problem_areas", "MultiPolygon"], ["problem_spots", "Point"]]
+
+
+def test_problems_under_a_name_that_is_not_gpkg_is_refused_before_the_check(tmp_path):
+    path = grids_file(tmp_path, 123.81 + 50 * M_LON)
+    with pytest.raises(CommandError, match="gpkg") as raised:
+        call_command("check_boundaries", str(path), problems_out=str(tmp_path / "p.geojson"))
+    assert raised.value.returncode == 2
+    assert not (tmp_path / "p.geojson").exists()
+
+
+def test_repair_of_grids_with_a_duplicate_code_writes_nothing_and_says_why(tmp_path, capsys):
+    path = tmp_path / "grids.geojson"
+    twins = [
+        Boundary("21040400101001", name, shapely.MultiPolygon([cell]), {"households": 400}, k)
+        for k, (name, cell) in enumerate(
+            [
+                ("a", box(123.80, 41.80, 123.81 + 0.5 * M_LON, 41.81)),
+                ("b", box(123.81, 41.80, 123.82, 41.81)),
+            ]
+        )
+    ]
+    write_boundaries(twins, path)
+    out_path = tmp_path / "fixed.geojson"
+    with pytest.raises(CommandError):
+        call_command("check_boundaries", str(path), repair_out=str(out_path), tolerance_m=1)
+    out = capsys.readouterr().out
+    assert "not_repaired" in out and "duplicate_code" in out and "overlap_assigned" not in out
+    assert "nothing written" in out and not out_path.exists()
 
 
 def test_repair_fixes_a_thin_overlap_and_says_so(tmp_path, capsys):

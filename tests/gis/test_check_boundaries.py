@@ -85,7 +85,9 @@ def test_gap_in_a_street_is_an_error_with_its_area_and_place():
     report = check_boundaries(grids, street())
     problem = only(report, "gap")
     gap = box(123.809, 41.80, 123.81, 41.81)
-    assert problem.codes == (STREET,) and problem.severity == "error"
+    # Named by the grids around it (west, east, and north along its top edge), not the street.
+    assert problem.codes == (code(1), code(2), code(4)) and problem.severity == "error"
+    assert STREET in problem.message
     assert problem.area_m2 == pytest.approx(geodesic_area_m2(gap), rel=2e-3)
     assert_at(problem, gap)
 
@@ -102,6 +104,17 @@ def test_hole_enclosed_by_grids_is_a_gap_without_streets():
     problem = only(check_boundaries(grids), "gap")
     assert problem.area_m2 == pytest.approx(geodesic_area_m2(hole), rel=2e-3)
     assert_at(problem, hole)
+    assert problem.codes == (code(2),)  # the grid around the hole
+
+
+def test_gap_names_the_grids_sharing_an_edge_with_it_not_one_touching_a_corner():
+    grids = clean_grids()
+    notch = box(123.809, 41.809, 123.81, 41.81)  # grid 1's north-east corner, cut away
+    grids[0] = grid(1, cell(0, 0).difference(notch))
+    problem = only(check_boundaries(grids, street()), "gap")
+    # Grids 2 (east) and 4 (north) share an edge with the notch; 5 meets it at one point.
+    assert problem.codes == (code(1), code(2), code(4))
+    assert problem.features == tuple(grids[k].feature for k in (0, 1, 3))
 
 
 def test_grid_crossing_its_street_edge_is_an_error_with_the_part_outside():
@@ -244,8 +257,10 @@ def test_file_with_defects_reports_them_with_geojson_spots(tmp_path):
     spots = report.to_geojson()
     assert len(spots["features"]) == 3
     gap = next(f for f in spots["features"] if f["properties"]["kind"] == "gap")
-    assert gap["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    assert gap["geometry"]["type"] == "Point"
     assert gap["properties"]["area_m2"] > 90_000
+    [area] = report.areas_to_geojson()["features"]
+    assert area["properties"]["kind"] == "gap" and area["geometry"]["type"] == "MultiPolygon"
     assert json.loads(json.dumps(report.to_json()))["errors"] == 3
 
 

@@ -1,3 +1,4 @@
+import argparse
 import json
 from pathlib import Path
 
@@ -7,9 +8,18 @@ from django.utils.translation import gettext as _
 from backend.boundaries.management.commands._db import boundaries_from_db
 from backend.core.commands import CommandFailed, GridgovCommand, output_file, positive_number
 from gis.check import CheckOptions, CheckReport, check_boundaries, check_file
-from gis.export import write_boundaries
+from gis.export import problems_path, write_boundaries, write_problems
 from gis.io import BoundaryFileError, read_features
 from gis.repair import repair_grids
+
+
+def problems_file(text: str) -> str:
+    """An argparse type: a .gpkg path whose folder exists, checked before any work is done."""
+    try:
+        problems_path(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return output_file(text)
 
 
 class Command(GridgovCommand):
@@ -17,7 +27,8 @@ class Command(GridgovCommand):
         "Check grid boundaries (a GeoJSON/GeoPackage/Shapefile, or 'db' for the database): "
         "invalid rings, self-intersections, slivers, overlaps, gaps, grids outside their street, "
         "bad codes, households far from the norm. One line per problem and totals; exit status 1 "
-        "on errors. --repair OUT fixes slivers under --tolerance-m and reports each change."
+        "on errors. --repair OUT fixes slivers under --tolerance-m, reports each change and lists "
+        "every error left as not_repaired; duplicate grid codes stop the repair."
     )
 
     def add_arguments(self, parser) -> None:
@@ -37,7 +48,17 @@ class Command(GridgovCommand):
             "--json", dest="json_out", type=output_file, help="write the report as JSON here"
         )
         parser.add_argument(
-            "--geojson", dest="geojson_out", type=output_file, help="write problem spots here"
+            "--problems",
+            dest="problems_out",
+            type=problems_file,
+            help="write a GeoPackage (.gpkg) here, for QGIS: layer problem_areas (polygons) and "
+            "layer problem_spots (a point per problem)",
+        )
+        parser.add_argument(
+            "--geojson",
+            dest="geojson_out",
+            type=output_file,
+            help="write the problem spots (points) here as GeoJSON",
         )
         parser.add_argument(
             "--repair", dest="repair_out", type=output_file, help="write repaired grids here"
@@ -74,6 +95,8 @@ class Command(GridgovCommand):
             Path(options["geojson_out"]).write_text(
                 json.dumps(report.to_geojson(), ensure_ascii=False), encoding="utf-8"
             )
+        if options["problems_out"]:
+            write_problems(report, options["problems_out"])
         if not report.ok:
             raise CommandFailed(
                 _("%(count)d error(s) in %(source)s")
@@ -119,10 +142,14 @@ class Command(GridgovCommand):
         )
         for change in result.changes:
             self.stdout.write(f"repair  {change}")
-        write_boundaries(result.grids, options["repair_out"])
-        self.stdout.write(
-            f"{len(result.applied)} change(s) made, "
-            f"{len(result.changes) - len(result.applied)} left for a person; "
-            f"repaired grids written to {options['repair_out']}; checking them again:"
-        )
-        return check_boundaries(result.grids, streets, options=check_options)
+        if result.refused is not None:
+            # Nothing was changed: a copy of the input under the repair's name would mislead.
+            self.stdout.write(f"{result.refused}; nothing written to {options['repair_out']}")
+        else:
+            write_boundaries(result.grids, options["repair_out"])
+            self.stdout.write(
+                f"{len(result.applied)} change(s) made, "
+                f"{len(result.not_repaired)} error(s) left for a person; "
+                f"repaired grids written to {options['repair_out']}; their check:"
+            )
+        return result.check
