@@ -30,6 +30,7 @@ from shapely import STRtree
 from shapely.geometry.base import BaseGeometry
 
 from gis.codes import Level, code_problem, is_grid_code, street_code_of
+from gis.i18n import _
 from gis.io import Boundary, read_features
 from gis.measure import to_metres, utm_crs_for
 from gis.problems import (
@@ -407,7 +408,7 @@ class _Checker:
                 self.add(
                     "gap",
                     ERROR,
-                    f"street {_label(street)} has no grids at all",
+                    _("street {street} has no grids at all").format(street=_label(street)),
                     [street],
                     geometry=shape,
                     area_m2=self.area_m2(shape),
@@ -415,8 +416,12 @@ class _Checker:
                 continue
             covered = shapely.union_all([present[i] for i in near])
             for piece, area in self._gap_pieces(shapely.difference(shape, covered)):
-                bordering = [grids[owners[k]] for k, _ in shared_borders(piece, present, tree)]
-                message = f"{area:,.2f} m² of street {_label(street)} is in no grid"
+                bordering = [
+                    grids[owners[k]] for k, _length in shared_borders(piece, present, tree)
+                ]
+                message = _("{area:,.2f} m² of street {street} is in no grid").format(
+                    area=area, street=_label(street)
+                )
                 # Named by the grids around it, as an overlap is by its pair: they are the ones
                 # a person redraws; the street stands in only when no grid borders the gap.
                 who = sorted(bordering, key=lambda g: (g.code or "", g.feature)) or [street]
@@ -438,7 +443,9 @@ class _Checker:
         ]
         for hole in holes:
             for piece, area in self._gap_pieces(hole):
-                bordering = [grids[owners[k]] for k, _ in shared_borders(piece, present, tree)]
+                bordering = [
+                    grids[owners[k]] for k, _length in shared_borders(piece, present, tree)
+                ]
                 who = sorted(bordering, key=lambda g: (g.code or "", g.feature))
                 message = f"{area:,.2f} m² enclosed by grids is in no grid"
                 self.add("gap", ERROR, message, who, geometry=piece, area_m2=area)

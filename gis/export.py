@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
+from gis.i18n import _
 from gis.io import Boundary
 from gis.problems import PROBLEM_FIELDS, CheckReport
 
@@ -98,7 +99,9 @@ def problems_path(path: str | Path) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".gpkg":
         raise ValueError(
-            f"{path}: problems are written as a GeoPackage of two layers; name it .gpkg"
+            _("{path}: problems are written as a GeoPackage of two layers; name it .gpkg").format(
+                path=path
+            )
         )
     return path
 

@@ -39,6 +39,7 @@ from gis.check import (
     shared_borders,
 )
 from gis.codes import is_grid_code, street_code_of
+from gis.i18n import _
 from gis.io import MAX_REPAIR_AREA_CHANGE, Boundary
 from gis.measure import to_metres, utm_crs_for
 
@@ -97,19 +98,20 @@ def repair_grids(
     return _Repair(grids, streets or [], tolerance_m, options or CheckOptions()).run()
 
 
-# Why the repair leaves each kind of error the check can still find, when no step of the repair
-# recorded a more particular reason.
-_LEFT_BECAUSE = {
-    "missing_code": "the repair does not invent codes: give the grid its code",
-    "malformed_code": "the repair does not change codes: correct it by hand",
-    "duplicate_code": "a person must choose which grid keeps the code",
-    "unknown_street": "the repair does not change codes: correct the code or the streets",
-    "missing_geometry": "nothing to repair: draw the grid",
-    "not_polygon": "nothing to repair: draw the grid as a polygon",
-    "self_intersection": "make_valid would change the area by more than 1%; fix by hand",
-    "invalid_ring": "make_valid would change the area by more than 1%; fix by hand",
-}
-_LEFT_OTHERWISE = "no safe repair found here; fix by hand"
+def _left_because(kind: str) -> str:
+    """Why the repair leaves an error of this kind, when no step of it gave a particular reason."""
+    invalid = _("make_valid would change the area by more than 1%; fix by hand")
+    reasons = {
+        "missing_code": _("the repair does not invent codes: give the grid its code"),
+        "malformed_code": _("the repair does not change codes: correct it by hand"),
+        "duplicate_code": _("a person must choose which grid keeps the code"),
+        "unknown_street": _("the repair does not change codes: correct the code or the streets"),
+        "missing_geometry": _("nothing to repair: draw the grid"),
+        "not_polygon": _("nothing to repair: draw the grid as a polygon"),
+        "self_intersection": invalid,
+        "invalid_ring": invalid,
+    }
+    return reasons.get(kind, _("no safe repair found here; fix by hand"))
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,9 @@ class _Repair:
         # Every change names grids by code ("kept by the lower code"): with a code on two grids
         # those lines would be ambiguous, and which grid is meant is the person's call.
         shown = ", ".join(twice[:3]) + (", ..." if len(twice) > 3 else "")
-        return f"not repaired: {len(twice)} grid code(s) used twice ({shown}); fix the codes first"
+        return _(
+            "not repaired: {count} grid code(s) used twice ({codes}); fix the codes first"
+        ).format(count=len(twice), codes=shown)
 
     def left(self, problem: BoundaryProblem, refused: str | None) -> Change:
         """The not_repaired line for an error the check still finds after the repair."""
@@ -185,7 +189,7 @@ class _Repair:
             reason = refused
         else:
             found = next((r for r in self.refusals if r.explains(problem)), None)
-            reason = found.reason if found else _LEFT_BECAUSE.get(problem.kind, _LEFT_OTHERWISE)
+            reason = found.reason if found else _left_because(problem.kind)
         codes = problem.codes or tuple(f"feature {f}" for f in problem.features)
         return Change(
             "not_repaired",
@@ -245,7 +249,7 @@ class _Repair:
             change = abs(valid.area - before) / before if before > 0 else np.inf
             area_m2 = self.measure([valid])[0][0] if not valid.is_empty else 0.0
             if valid.is_empty or change > MAX_REPAIR_AREA_CHANGE:
-                why = "make_valid would change the area by more than 1%; fix by hand"
+                why = _("make_valid would change the area by more than 1%; fix by hand")
                 for kind in ("self_intersection", "invalid_ring"):
                     self.refuse(kind, [i], None, why)
                 self.shapes.append(None)
@@ -276,12 +280,14 @@ class _Repair:
                 (p, a) for p, a, n, t in zip(pieces, areas, noise, thin, strict=True) if t and not n
             ]
             for piece in wide:
-                why = f"wider than {self.tolerance_m:g} m: a person decides where the border runs"
+                why = _(
+                    "wider than {tolerance:g} m: a person decides where the border runs"
+                ).format(tolerance=self.tolerance_m)
                 self.refuse("outside_street", [i], piece, why)
             if not cut:
                 continue
             if wide:
-                removed = shapely.union_all([p for p, _ in cut])
+                removed = shapely.union_all([p for p, _area in cut])
                 self.shapes[i] = polygonal_parts(shapely.difference(shape, removed))
             else:
                 self.shapes[i] = polygonal_parts(shapely.intersection(shape, street))
@@ -308,7 +314,9 @@ class _Repair:
             if noise:
                 continue
             if not thin:
-                why = f"wider than {self.tolerance_m:g} m: a person decides which grid keeps it"
+                why = _("wider than {tolerance:g} m: a person decides which grid keeps it").format(
+                    tolerance=self.tolerance_m
+                )
                 self.refuse("overlap", [i, j], piece, why)
                 continue
             keeper, loser = (
@@ -355,12 +363,14 @@ class _Repair:
             if is_noise:
                 continue
             if not is_thin:
-                why = f"wider than {self.tolerance_m:g} m: a person decides which grid takes it"
+                why = _("wider than {tolerance:g} m: a person decides which grid takes it").format(
+                    tolerance=self.tolerance_m
+                )
                 self.refuse("gap", [], piece, why)
                 continue
             borders = shared_borders(piece, shapes, tree)
             if not borders:
-                self.refuse("gap", [], piece, "it touches no grid along an edge")
+                self.refuse("gap", [], piece, _("it touches no grid along an edge"))
                 continue
             k = borders[0][0]
             owner = present[k]

@@ -73,7 +73,7 @@ def test_problems_geopackage_holds_areas_and_spots_as_two_layers(tmp_path, capsy
 def test_problems_under_a_name_that_is_not_gpkg_is_refused_before_the_check(tmp_path):
     path = grids_file(tmp_path, 123.81 + 50 * M_LON)
     with pytest.raises(CommandError, match="gpkg") as raised:
-        call_command("check_boundaries", str(path), problems_out=str(tmp_path / "p.geojson"))
+        call_command("check_boundaries", str(path), "--problems", str(tmp_path / "p.geojson"))
     assert raised.value.returncode == 2
     assert not (tmp_path / "p.geojson").exists()
 

@@ -7,6 +7,7 @@ import shapely
 from shapely import MultiPolygon, Polygon, box
 
 from gis.check import check_boundaries
+from gis.i18n import language_override
 from gis.io import Boundary, read_features
 from gis.repair import repair_grids
 
@@ -192,3 +193,11 @@ def test_generated_hunnan_grids_read_back_from_geojson_leave_no_error_unlisted()
     result = repair_grids(grids, streets, tolerance_m=1)
     assert_every_error_left_is_listed(result)
     assert result.check.errors == []
+
+
+def test_reasons_are_in_chinese_when_the_language_asks():
+    with language_override("zh-hans"):
+        result = repair_grids(pair(123.81, 123.81 + 5 * M_LON), STREETS, tolerance_m=1)
+    [change] = result.changes
+    assert "宽于 1 米：由人决定并入哪个网格" in change.message
+    assert f"街道 {STREET} 有" in change.message

@@ -144,12 +144,21 @@ class Command(GridgovCommand):
             self.stdout.write(f"repair  {change}")
         if result.refused is not None:
             # Nothing was changed: a copy of the input under the repair's name would mislead.
-            self.stdout.write(f"{result.refused}; nothing written to {options['repair_out']}")
+            self.stdout.write(
+                _("%(reason)s; nothing written to %(path)s")
+                % {"reason": result.refused, "path": options["repair_out"]}
+            )
         else:
             write_boundaries(result.grids, options["repair_out"])
             self.stdout.write(
-                f"{len(result.applied)} change(s) made, "
-                f"{len(result.not_repaired)} error(s) left for a person; "
-                f"repaired grids written to {options['repair_out']}; their check:"
+                _(
+                    "%(made)d change(s) made, %(left)d error(s) left for a person; repaired "
+                    "grids written to %(path)s; their check:"
+                )
+                % {
+                    "made": len(result.applied),
+                    "left": len(result.not_repaired),
+                    "path": options["repair_out"],
+                }
             )
         return result.check
