@@ -52,6 +52,7 @@ __all__ = [
     "check_boundaries",
     "check_file",
     "is_polygonal",
+    "measure_noise",
     "polygonal_parts",
     "shared_borders",
 ]
@@ -61,6 +62,17 @@ __all__ = [
 BORDER_SNAP_DEG = 1e-9
 # A shared border shorter than this (degrees, about 1 cm) is a corner touch, not an edge.
 _MIN_BORDER_DEG = 1e-7
+
+
+def measure_noise(
+    metric_pieces: Sequence[BaseGeometry] | np.ndarray, options: CheckOptions
+) -> tuple[np.ndarray, np.ndarray]:
+    """(m², is noise) of each piece in metres: noise is under `min_area_m2`, or on average
+    (2 × area / perimeter) thinner than `noise_width_m`. The one rule of the check and repair."""
+    areas, perimeters = shapely.area(metric_pieces), shapely.length(metric_pieces)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        widths = np.where(perimeters > 0, 2 * areas / perimeters, 0.0)
+    return areas, (areas < options.min_area_m2) | (widths < options.noise_width_m)
 
 
 def shared_borders(
@@ -380,11 +392,8 @@ class _Checker:
         if len(pieces) == 0:
             return []
         metric = to_metres(pieces, self.crs)
-        areas, perimeters = shapely.area(metric), shapely.length(metric)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            widths = np.where(perimeters > 0, 2 * areas / perimeters, 0.0)
-        real = (areas >= self.options.min_area_m2) & (widths >= self.options.noise_width_m)
-        return [(int(i), float(areas[i])) for i in np.flatnonzero(real)]
+        areas, noise = measure_noise(metric, self.options)
+        return [(int(i), float(areas[i])) for i in np.flatnonzero(~noise)]
 
     def _gap_pieces(self, gap: BaseGeometry) -> list[tuple[BaseGeometry, float]]:
         pieces = [p for p in shapely.get_parts(polygonal_parts(gap)) if not p.is_empty]

@@ -35,6 +35,7 @@ from gis.check import (
     CheckReport,
     check_boundaries,
     is_polygonal,
+    measure_noise,
     polygonal_parts,
     shared_borders,
 )
@@ -228,10 +229,7 @@ class _Repair:
             empty = np.zeros(0)
             return empty, empty.astype(bool), empty.astype(bool)
         metric = to_metres(pieces, self.crs)
-        areas, perimeters = shapely.area(metric), shapely.length(metric)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            widths = np.where(perimeters > 0, 2 * areas / perimeters, 0.0)
-        noise = (areas < self.options.min_area_m2) | (widths < self.options.noise_width_m)
+        areas, noise = measure_noise(metric, self.options)
         thin = shapely.is_empty(shapely.buffer(metric, -self.tolerance_m / 2))
         return areas, noise, thin
 
