@@ -33,6 +33,7 @@ from gis.codes import Level, code_problem, is_grid_code, street_code_of
 from gis.i18n import _
 from gis.io import Boundary, read_features
 from gis.measure import to_metres, utm_crs_for
+from gis.offsets import grids_offset_fit
 from gis.problems import (
     ERROR,
     WARNING,
@@ -122,7 +123,7 @@ def check_file(
     )
     report.problems[:0] = file_problems
     report.crs = grids.crs
-    report.notes = [
+    report.notes[:0] = [
         f"{source.path}: {source.encoding_note}"
         for source in (grids, streets)
         if source is not None and source.encoding_note
@@ -164,12 +165,19 @@ def check_boundaries(
 
     order = {ERROR: 0, WARNING: 1}
     problems.sort(key=lambda p: (order[p.severity], p.kind, p.codes, p.features))
+    notes = []
+    if any(p.kind == "outside_street" for p in problems):
+        # A steady few hundred metres is a GCJ-02/BD-09 file read as WGS-84: say which.
+        fit = grids_offset_fit([g.geometry for g in grids], [s.geometry for s in streets])
+        if fit is not None:
+            notes.append(fit.hint())
     return CheckReport(
         problems,
         len(grids),
         len(streets),
         metric_crs=crs.to_string(),
         options=options,
+        notes=notes,
     )
 
 

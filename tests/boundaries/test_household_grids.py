@@ -3,12 +3,14 @@ refuses (exit status 2, one line, nothing written) a result no street office cou
 
 from io import StringIO
 
+import numpy as np
 import pytest
 import shapely
 from django.core.management import CommandError, call_command
 from shapely import box
 
 from backend.cli import main
+from gis.coords import wgs84_to_gcj02
 from gis.export import write_boundaries
 from gis.io import Boundary, read_boundaries
 from tests.conftest import WEST
@@ -106,3 +108,12 @@ def test_a_refusal_is_in_chinese_under_a_chinese_locale(db, tmp_path, monkeypatc
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert f"100 个点没有一个在街道 {WEST} 内" in err and "未写出任何内容" in err
+
+
+def test_points_in_gcj02_get_a_hint_and_fit_with_source_crs(db, tmp_path):
+    lons, lats = wgs84_to_gcj02(*np.array(INSIDE).T)
+    points = points_file(tmp_path, zip(lons, lats, strict=True))
+    out, err = generate(tmp_path, street_file(tmp_path), points)
+    assert "outside it dropped" in out and "--source-crs gcj02" in err
+    out, err = generate(tmp_path, street_file(tmp_path), points, source_crs="gcj02")
+    assert "0 (0 households) outside it dropped" in out and "hint" not in err

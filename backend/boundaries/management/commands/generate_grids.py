@@ -16,6 +16,7 @@ from gis.households import (
 )
 from gis.io import BoundaryFileError, read_boundaries, read_lines, read_points
 from gis.measure import geodesic_area_m2
+from gis.offsets import points_offset_fit
 
 
 class Command(GridgovCommand):
@@ -42,6 +43,11 @@ class Command(GridgovCommand):
         parser.add_argument("--households", help="household or building points (file or CSV)")
         parser.add_argument("--households-field", default="households")
         parser.add_argument("--roads", help="road lines to follow (households method)")
+        parser.add_argument(
+            "--source-crs",
+            default=None,
+            help="CRS of the --households and --roads files, e.g. EPSG:4490, gcj02, bd09",
+        )
         parser.add_argument(
             "--empty-grid-max-km2",
             type=positive_number,
@@ -131,6 +137,7 @@ class Command(GridgovCommand):
         points = read_points(
             options["households"],
             weight_field=options["households_field"],
+            source_crs=options["source_crs"],
             encoding=options["encoding"],
         )
         if points.encoding_note:
@@ -142,11 +149,18 @@ class Command(GridgovCommand):
             else ""
         )
         self.stdout.write(f"{options['households']}: {tally.summary(street)}{skipped}")
+        fit = points_offset_fit(points.lons, points.lats, polygon)
+        if fit is not None:
+            self.stderr.write(f"{options['households']}: {fit.hint()}")
         refusal = points_refusal(tally, street, households_per_grid=options["households_per_grid"])
         if refusal is not None:
             raise CommandError(_nothing_written(options["households"], refusal))
         roads = (
-            read_lines(options["roads"], encoding=options["encoding"]) if options["roads"] else None
+            read_lines(
+                options["roads"], source_crs=options["source_crs"], encoding=options["encoding"]
+            )
+            if options["roads"]
+            else None
         )
         result = households_cut(
             polygon,

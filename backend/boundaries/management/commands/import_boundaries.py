@@ -1,9 +1,13 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from backend.boundaries.management.commands._db import as_boundary
+from backend.boundaries.models import Street
 from backend.boundaries.services import BoundaryImportRefused, grids_import, streets_import
 from backend.core.commands import GridgovCommand
-from gis.io import BoundaryFileError, read_boundaries
+from gis.codes import street_code_of
+from gis.io import Boundary, BoundaryFileError, read_boundaries
+from gis.offsets import grids_offset_fit
 
 
 class Command(GridgovCommand):
@@ -58,6 +62,8 @@ class Command(GridgovCommand):
                 **extra,
             )
         except BoundaryImportRefused as refused:
+            if level == "grid":
+                self._offset_hint(file, loaded.boundaries)
             self._refuse(file, refused.problems)
         self.stdout.write(
             f"{file}: imported {len(loaded.boundaries)} {level}s "
@@ -71,6 +77,14 @@ class Command(GridgovCommand):
             _("%(file)s: %(count)d problem(s); nothing imported")
             % {"file": file, "count": len(problems)}
         )
+
+    def _offset_hint(self, file: str, grids: list[Boundary]) -> None:
+        """A line naming the forgotten --source-crs when grids lie a GCJ-02/BD-09 offset off."""
+        codes = {street_code_of(g.code) for g in grids}
+        streets = [as_boundary(s) for s in Street.objects.filter(code__in=codes)]
+        fit = grids_offset_fit([g.geometry for g in grids], [s.geometry for s in streets])
+        if fit is not None:
+            self.stderr.write(f"{file}: {fit.hint()}")
 
     def _progress(self, done: int, total: int) -> None:
         self.stderr.write(f"\r  saved {done}/{total}", ending="\n" if done == total else "")
