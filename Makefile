@@ -92,6 +92,8 @@ messages: install
 	xgettext --language=Python --keyword=_ --from-code=UTF-8 --no-location --no-wrap --sort-output \
 		--output=gis/locale/gis.pot gis/*.py
 	msgmerge --quiet --update --no-location --no-wrap --no-fuzzy-matching --backup=none $(GIS_PO) gis/locale/gis.pot
+	@# The date would make every two branches that add a message conflict.
+	sed -i "/^\"POT-Creation-Date:/d" $(GIS_PO)
 	rm gis/locale/gis.pot
 	msgfmt --check-format -o $(GIS_PO:.po=.mo) $(GIS_PO)
 	cd backend && ../$(BIN)/gridgov makemessages -l zh_Hans --no-location --ignore "migrations/*"

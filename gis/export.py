@@ -1,9 +1,12 @@
-"""Writing boundaries and per-grid tables for QGIS and spreadsheets: GeoJSON, GeoPackage, CSV.
+"""Writing boundaries and per-grid tables for QGIS and spreadsheets: GeoJSON, GeoPackage, CSV,
+XLSX.
 
-All three are EPSG:4326 lon/lat. GeoJSON follows RFC 7946 (no crs member, 7 decimals, about a
-centimetre); the GeoPackage layer declares EPSG:4326; the CSV has the geometry as WKT in its
-first column (QGIS "Add Delimited Text Layer" finds it), a UTF-8 BOM so Excel reads Chinese
-names, and a .csvt sidecar giving the column types.
+The first three are EPSG:4326 lon/lat. GeoJSON follows RFC 7946 (no crs member, 7 decimals,
+about a centimetre); the GeoPackage layer declares EPSG:4326; the CSV has the geometry as WKT in
+its first column (QGIS "Add Delimited Text Layer" finds it), a UTF-8 BOM so Excel reads Chinese
+names, text in quotes and a .csvt sidecar giving the column types (QGIS reads it). Excel ignores
+both quotes and .csvt and shows a 14-digit code as 2.10404E+13, so for Excel there is XLSX: the
+same table without the geometry, codes and names as text cells, counts as numbers.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -12,6 +15,7 @@ from typing import Any, Literal
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 import shapely
 from shapely.geometry import shape
 
@@ -19,25 +23,39 @@ from gis.i18n import _
 from gis.io import Boundary
 from gis.problems import PROBLEM_FIELDS, CheckReport
 
-Format = Literal["geojson", "gpkg", "csv"]
-FORMATS: tuple[Format, ...] = ("geojson", "gpkg", "csv")
+Format = Literal["geojson", "gpkg", "csv", "xlsx"]
+FORMATS: tuple[Format, ...] = ("geojson", "gpkg", "csv", "xlsx")
 _SUFFIXES: dict[str, Format] = {
     ".geojson": "geojson",
     ".json": "geojson",
     ".gpkg": "gpkg",
     ".csv": "csv",
+    ".xlsx": "xlsx",
 }
 
 
 def format_for(path: str | Path, fmt: str | None = None) -> Format:
-    """The export format named, or the one the file name's suffix implies."""
+    """The export format named, or the one the file name's suffix implies; a name whose suffix
+    says another format is refused (a GeoPackage called .geojson fools every program)."""
+    suffix = Path(path).suffix.lower()
     if fmt is not None:
         if fmt not in FORMATS:
-            raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+            message = _("unknown format {fmt!r}; one of {formats}")
+            raise ValueError(message.format(fmt=fmt, formats=", ".join(FORMATS)))
+        if _SUFFIXES.get(suffix, fmt) != fmt:
+            message = _(
+                "{path} is named for {named}, not {fmt}: name it {fixed} or leave out --format"
+            )
+            fixed = Path(path).with_suffix(f".{fmt}")
+            raise ValueError(
+                message.format(path=path, named=_SUFFIXES[suffix], fmt=fmt, fixed=fixed)
+            )
         return fmt  # type: ignore[return-value]
-    suffix = Path(path).suffix.lower()
     if suffix not in _SUFFIXES:
-        raise ValueError(f"cannot tell the format of {path}; give one of {', '.join(FORMATS)}")
+        message = _(
+            "cannot tell the format of {path} from its name; give --format, one of {formats}"
+        )
+        raise ValueError(message.format(path=path, formats=", ".join(FORMATS)))
     return _SUFFIXES[suffix]
 
 
@@ -61,7 +79,8 @@ def features_frame(features: Iterable[Mapping[str, Any]]) -> gpd.GeoDataFrame:
 def write_frame(
     frame: gpd.GeoDataFrame, path: str | Path, fmt: str | None = None, *, layer: str = "grids"
 ) -> Path:
-    """Write an EPSG:4326 frame as GeoJSON, GeoPackage (layer `layer`) or CSV; returns the path."""
+    """Write an EPSG:4326 frame as GeoJSON, GeoPackage (layer `layer`), CSV or XLSX (sheet
+    `layer`, no geometry); returns the path."""
     path = Path(path)
     fmt = format_for(path, fmt)
     frame = frame.to_crs("EPSG:4326") if frame.crs is not None else frame.set_crs("EPSG:4326")
@@ -71,9 +90,19 @@ def write_frame(
         frame.to_file(path, driver="GeoJSON", engine="pyogrio", layer_options={"RFC7946": "YES"})
     elif fmt == "gpkg":
         frame.to_file(path, driver="GPKG", engine="pyogrio", layer=layer)
+    elif fmt == "xlsx":
+        # GDAL writes text columns as shared strings, which Excel shows as they are.
+        table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+        pyogrio.write_dataframe(table, path, driver="XLSX", layer=layer)
     else:
         path.with_suffix(".csvt").unlink(missing_ok=True)
-        options = {"GEOMETRY": "AS_WKT", "WRITE_BOM": "YES", "CREATE_CSVT": "YES"}
+        options = {
+            "GEOMETRY": "AS_WKT",
+            "WRITE_BOM": "YES",
+            "CREATE_CSVT": "YES",
+            # Spreadsheets that honour quotes (LibreOffice "quoted field as text") keep codes.
+            "STRING_QUOTING": "ALWAYS",
+        }
         frame.to_file(path, driver="CSV", engine="pyogrio", layer_options=options)
     return path
 

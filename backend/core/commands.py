@@ -28,6 +28,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gis import i18n
+from gis.codes import is_street_code
+from gis.export import format_for
 from gis.io import BoundaryFileError
 
 EXIT_FAILED = 1
@@ -155,5 +157,24 @@ def output_file(text: str) -> str:
         raise argparse.ArgumentTypeError(
             _("cannot write %(path)s: folder %(folder)s does not exist")
             % {"path": text, "folder": folder}
+        )
+    return text
+
+
+def export_file(text: str) -> str:
+    """An argparse type: an output_file whose name says a format gis.export writes."""
+    output_file(text)
+    try:
+        format_for(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
+def street_code(text: str) -> str:
+    """An argparse type: a 9-digit street code."""
+    if not is_street_code(text):
+        raise argparse.ArgumentTypeError(
+            _("%(value)r is not a street code (9 digits)") % {"value": text}
         )
     return text

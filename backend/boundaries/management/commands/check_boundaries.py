@@ -6,7 +6,13 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from backend.boundaries.management.commands._db import boundaries_from_db
-from backend.core.commands import CommandFailed, GridgovCommand, output_file, positive_number
+from backend.core.commands import (
+    CommandFailed,
+    GridgovCommand,
+    export_file,
+    output_file,
+    positive_number,
+)
 from gis.check import CheckOptions, CheckReport, check_boundaries, check_file
 from gis.export import problems_path, write_boundaries, write_problems
 from gis.io import BoundaryFileError, read_features
@@ -61,7 +67,7 @@ class Command(GridgovCommand):
             help="write the problem spots (points) here as GeoJSON",
         )
         parser.add_argument(
-            "--repair", dest="repair_out", type=output_file, help="write repaired grids here"
+            "--repair", dest="repair_out", type=export_file, help="write repaired grids here"
         )
         parser.add_argument("--tolerance-m", type=positive_number, default=1.0)
         parser.add_argument("--sliver-width-m", type=positive_number, default=5.0)

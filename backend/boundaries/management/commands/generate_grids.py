@@ -4,7 +4,13 @@ from django.utils.translation import gettext as _
 from backend.boundaries.management.commands._db import boundaries_from_db
 from backend.boundaries.models import Grid
 from backend.boundaries.services import BoundaryImportRefused, grids_import
-from backend.core.commands import GridgovCommand, int_between, output_file, positive_number
+from backend.core.commands import (
+    GridgovCommand,
+    export_file,
+    int_between,
+    positive_number,
+    street_code,
+)
 from gis.check import check_boundaries
 from gis.export import write_boundaries
 from gis.gridding import coded_grids, households_cut, lattice_cut, lattice_refusal
@@ -33,7 +39,7 @@ class Command(GridgovCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--street", required=True, help="9-digit street code")
+        parser.add_argument("--street", required=True, type=street_code, help="9-digit street code")
         parser.add_argument(
             "--streets", help="street file to take the street from (default: the database)"
         )
@@ -63,7 +69,7 @@ class Command(GridgovCommand):
             "--community", type=int_between(1, 99), default=1, help="community number 1-99"
         )
         parser.add_argument(
-            "--out", type=output_file, help="write the grids here (.geojson, .gpkg or .csv)"
+            "--out", type=export_file, help="write the grids here (.geojson, .gpkg or .csv)"
         )
         parser.add_argument("--import", dest="do_import", action="store_true")
 

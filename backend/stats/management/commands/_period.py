@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from backend.accounts.models import Role, User
 from backend.stats.map_report import day_start
@@ -21,10 +22,23 @@ def parse_moment(value: str | None, *, end: bool) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError as error:
-        raise CommandError(f"{value!r} is neither a date (2026-01-31) nor ISO 8601") from error
+        raise CommandError(
+            _("%(value)r is neither a date (2026-01-31) nor ISO 8601") % {"value": value}
+        ) from error
     if moment.utcoffset() is None:
-        raise CommandError(f"{value!r} needs an offset, e.g. +08:00")
+        raise CommandError(_("%(value)r needs an offset, e.g. +08:00") % {"value": value})
     return moment
+
+
+def parse_period(date_from: str | None, date_to: str | None) -> tuple[datetime | None, ...]:
+    """(start, end) of `--from`/`--to`; a period that ends before it starts is a mistake, not
+    an empty answer (an export of nothing would look like a quiet month)."""
+    start, end = parse_moment(date_from, end=False), parse_moment(date_to, end=True)
+    if start is not None and end is not None and start >= end:
+        raise CommandError(
+            _("--from %(start)s is after --to %(end)s") % {"start": date_from, "end": date_to}
+        )
+    return start, end
 
 
 def command_user() -> User:

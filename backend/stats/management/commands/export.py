@@ -1,17 +1,20 @@
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from backend.boundaries.management.commands._db import boundaries_from_db
-from backend.core.commands import GridgovCommand, output_file
+from backend.core.commands import GridgovCommand, output_file, street_code
 from backend.core.errors import GridgovError
 from backend.stats import selectors
-from backend.stats.management.commands._period import command_user, parse_moment
-from gis.export import FORMATS, boundaries_frame, features_frame, write_frame
+from backend.stats.management.commands._period import command_user, parse_period
+from gis.export import FORMATS, boundaries_frame, features_frame, format_for, write_frame
 
 
 class Command(GridgovCommand):
     help = (
         "Export streets, grids or per-grid case statistics as GeoJSON, GeoPackage or CSV "
-        "(EPSG:4326, for QGIS and spreadsheets). --from/--to (dates, --to inclusive) narrow "
+        "(EPSG:4326, for QGIS), or XLSX for Excel (the table without geometry; codes stay text, "
+        "where Excel shows a CSV's 14-digit codes as 2.10404E+13). The format is --format or the "
+        "--out suffix, and the two must agree. --from/--to (dates, --to inclusive) narrow "
         "grid-stats to the cases reported in that period."
     )
 
@@ -19,17 +22,18 @@ class Command(GridgovCommand):
         parser.add_argument("--what", choices=["streets", "grids", "grid-stats"], required=True)
         parser.add_argument("--format", dest="fmt", choices=FORMATS, default=None)
         parser.add_argument("--out", required=True, type=output_file)
-        parser.add_argument("--street", default=None, help="9-digit street code")
+        parser.add_argument("--street", default=None, type=street_code, help="9-digit street code")
         parser.add_argument("--from", dest="date_from", default=None)
         parser.add_argument("--to", dest="date_to", default=None)
 
     def handle(self, *, what: str, fmt: str | None, out: str, street: str | None, **options):
+        start, end = parse_period(options["date_from"], options["date_to"])
+        try:
+            fmt = format_for(out, fmt)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         if what == "grid-stats":
-            filters = selectors.StatsFilters(
-                street=street,
-                created_from=parse_moment(options["date_from"], end=False),
-                created_to=parse_moment(options["date_to"], end=True),
-            )
+            filters = selectors.StatsFilters(street=street, created_from=start, created_to=end)
             try:
                 table = selectors.grid_stats(user=command_user(), filters=filters)
             except GridgovError as error:
@@ -39,11 +43,8 @@ class Command(GridgovCommand):
         else:
             streets, grids = boundaries_from_db(street)
             if street is not None and not streets:
-                raise CommandError(f"no street {street}")
+                raise CommandError(_("no street %(code)s") % {"code": street})
             frame = boundaries_frame(streets if what == "streets" else grids)
             layer = what
-        try:
-            path = write_frame(frame, out, fmt, layer=layer)
-        except ValueError as error:
-            raise CommandError(str(error)) from error
+        path = write_frame(frame, out, fmt, layer=layer)
         self.stdout.write(f"{len(frame)} {what} written to {path}")
