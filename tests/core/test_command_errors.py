@@ -1,7 +1,7 @@
 """Ordinary mistakes on the command line: one line naming what is wrong, exit status 2.
 
-The commands run as `gridgov` runs them (`backend.cli.main`, so Django's run_from_argv and our
-parser print what a person sees), in this process so that a traceback fails the test with it.
+The commands run as the console runs them (tests/gridgov_cli.py): Django's run_from_argv and our
+parser print what a person sees.
 """
 
 import json
@@ -11,17 +11,10 @@ import pytest
 from django.core.management import call_command
 from shapely import MultiPolygon, box
 
-from backend.cli import main
 from gis.export import write_boundaries
 from gis.io import Boundary
 from tests.conftest import WEST
-
-
-def gridgov(*argv: str, capsys) -> tuple[int, str]:
-    """(exit status, stderr) of `gridgov ARGV...`."""
-    with pytest.raises(SystemExit) as exited:
-        main(["gridgov", *argv])
-    return exited.value.code, capsys.readouterr().err
+from tests.gridgov_cli import gridgov
 
 
 @pytest.fixture(autouse=True)

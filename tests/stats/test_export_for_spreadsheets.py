@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from django.core.management import call_command
 
-from backend.cli import main
+from tests.gridgov_cli import gridgov
 
 
 def test_xlsx_keeps_grid_codes_as_text_cells_and_counts_as_numbers(cases, tmp_path):
@@ -38,10 +38,10 @@ def test_a_format_the_file_name_contradicts_is_refused_and_nothing_written(
     fmt, name, two_streets, tmp_path, capsys
 ):
     out = tmp_path / name
-    with pytest.raises(SystemExit) as exited:
-        main(["gridgov", "export", "--what", "grids", "--format", fmt, "--out", str(out)])
-    err = capsys.readouterr().err
-    assert exited.value.code == 2 and err.count("\n") == 1
+    status, err = gridgov(
+        "export", "--what", "grids", "--format", fmt, "--out", str(out), capsys=capsys
+    )
+    assert status == 2 and err.count("\n") == 1
     assert str(out) in err and f"not {fmt}" in err and "--format" in err
     assert not out.exists()
 
@@ -52,10 +52,8 @@ def test_a_format_the_file_name_contradicts_is_refused_and_nothing_written(
 def test_a_period_that_ends_before_it_starts_is_refused(command, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     argv = [*command.split(), "--from", "2026-02-01", "--to", "2026-01-31"]
-    with pytest.raises(SystemExit) as exited:
-        main(["gridgov", *argv])
-    err = capsys.readouterr().err
-    assert exited.value.code == 2
+    status, err = gridgov(*argv, capsys=capsys)
+    assert status == 2
     assert "--from 2026-02-01 is after --to 2026-01-31" in err
     assert list(tmp_path.iterdir()) == []
 
