@@ -100,7 +100,7 @@ def _cut_street(
                     f"{community_name}{seq:02d}网格",
                     MultiPolygon([cell]),
                     properties,
-                    first_feature + len(grids),
+                    first_feature + len(grids) + 1,  # numbered from 1, as QGIS shows them
                 )
             )
     # Streets carry their grids' total so the backend can store households for both levels.
@@ -108,7 +108,7 @@ def _cut_street(
         "communities": community_names,
         "households": sum(g.properties["households"] for g in grids),
     }
-    street = Boundary(street_code, name, MultiPolygon([area]), street_properties, number - 1)
+    street = Boundary(street_code, name, MultiPolygon([area]), street_properties, number)
     return street, grids
 
 

@@ -75,8 +75,8 @@ def test_street_households_are_the_sum_of_its_grids(zone):
         assert street.properties["households"] == sum(g.properties["households"] for g in grids)
 
 
-def test_grid_feature_indexes_count_up_from_zero(zone):
-    assert [g.feature for g in zone.grids] == list(range(len(zone.grids)))
+def test_grid_feature_numbers_count_up_from_one_as_in_qgis(zone):
+    assert [g.feature for g in zone.grids] == list(range(1, len(zone.grids) + 1))
 
 
 def test_outline_is_about_116_square_kilometres(zone):

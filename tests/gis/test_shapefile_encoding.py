@@ -121,3 +121,25 @@ def test_gbk_csv_points_are_read(tmp_path):
     points = read_points(path)
     assert np.allclose(points.weights, [30]) and points.encoding == "GBK"
     assert "GBK" in points.encoding_note
+
+
+def set_language_driver(path: Path, ldid: int) -> None:
+    dbf = path.with_suffix(".dbf")
+    data = bytearray(dbf.read_bytes())
+    data[29] = ldid
+    dbf.write_bytes(bytes(data))
+
+
+def test_ansi_language_driver_is_no_answer_and_gbk_is_detected(tmp_path):
+    # 0x57 is "the writer's ANSI code page": GBK on a Chinese Windows, but GDAL reads ISO-8859-1.
+    path = gbk_shapefile_without_cpg(tmp_path)
+    set_language_driver(path, 0x57)
+    result = read_boundaries(path, level="street")
+    assert [b.name for b in result.boundaries] == STREET_NAMES and result.encoding == "GBK"
+
+
+def test_a_language_driver_naming_gbk_is_left_to_gdal(tmp_path):
+    path = gbk_shapefile_without_cpg(tmp_path)
+    set_language_driver(path, 0x4D)  # code page 936, which GDAL reads itself
+    result = read_boundaries(path, level="street")
+    assert [b.name for b in result.boundaries] == STREET_NAMES and result.encoding_note is None
