@@ -16,7 +16,7 @@ from backend.accounts.models import Role, User
 from backend.boundaries.models import Street
 from backend.core.errors import Forbidden
 from gis.demo import NOTICE, is_demo_street
-from gis.report import GridCounts, MapReport, render_map_report
+from gis.report import GridCounts, MapReport, StreetArea, render_map_report
 
 from . import selectors
 from .selectors import StatsFilters
@@ -43,6 +43,8 @@ def grid_map_report(
         )
         for row in table.rows
     ]
+    # Every street a shown grid lies in, outlined (and named when there are several).
+    streets = {row.area.street.code: row.area.street for row in table.rows}
     title, outline, notice = "全部网格 all grids", None, None
     if street is not None:
         found = Street.objects.get(code=street)  # grid_stats raised NotFound if missing
@@ -57,6 +59,10 @@ def grid_map_report(
         notice=notice,
         counted_at=timezone.localtime(table.counted_at).strftime("%Y-%m-%d %H:%M"),
         outline=outline,
+        streets=[
+            StreetArea(s.code, s.name, shape(json.loads(s.geometry)))
+            for _, s in sorted(streets.items())
+        ],
     )
     return render_map_report(report, fmt=fmt)
 

@@ -1,0 +1,342 @@
+"""The A4 landscape page: the map in its frame on the left at a round scale, furniture beside it.
+
+The map is drawn in the local UTM zone at a true scale (1:N when printed at 100%), so a label's
+size on paper can be compared with its grid's: grid codes are drawn only where they fit inside
+their grid, most important grids first, and the page says how many were left out.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+
+import geopandas as gpd
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.text import Text
+from shapely import Polygon, box
+
+from gis.measure import utm_crs_for
+from gis.report import furniture
+from gis.report.labels import LabelRequest, PlacedLabel, anchor_point, place_labels, place_name
+from gis.report.model import MapReport
+from gis.report.text import ascii_only, bilingual, grid_labels
+
+A4_LANDSCAPE_IN = (11.69, 8.27)
+MAP_RECT = (0.02, 0.085, 0.635, 0.82)  # figure fraction: the map frame, left of the panel
+PANEL_LEFT = 0.675
+GRID_LABEL, STREET_NAME, STREET_OUTLINE, MAP = "grid-label", "street-name", "street-outline", "map"
+# Grid codes print at 8 pt where grids are roomy (median over 1 inch across), else at 6 pt,
+# about the smallest a printed code stays legible.
+GRID_LABEL_PT = (8.0, 6.0)
+# Print-friendly sequential classes (ColorBrewer YlOrRd, 6 classes), white for no open case.
+_COLOURS = ["#ffffff", "#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"]
+_METRES_PER_PT_AT_1_TO_1 = 0.0254 / 72
+_STREET_NAME_PT = (12, 11, 10, 9, 8, 7)
+_HALO = "white"
+
+
+def draw_page(report: MapReport, *, zh: bool, worst: int) -> plt.Figure:
+    """The whole page as a matplotlib Figure (fonts must already be set in rcParams)."""
+    figure = plt.figure(figsize=A4_LANDSCAPE_IN)
+    title = report.title if zh else ascii_only(report.title)
+    heading = bilingual(zh, "网格案件地图", "Open and overdue cases per grid")
+    figure.suptitle(f"{title} · {heading}" if title else heading, fontsize=15, y=0.972)
+    period = report.period if zh else ascii_only(report.period)
+    figure.text(0.5, 0.928, period, ha="center", fontsize=10.5, color="#333333")
+
+    map_axes = figure.add_axes(MAP_RECT, gid=MAP)
+    map_axes.set_xticks([])
+    map_axes.set_yticks([])
+    for spine in map_axes.spines.values():
+        spine.set_edgecolor("#888888")
+        spine.set_linewidth(0.6)
+
+    grids = gpd.GeoDataFrame(
+        {
+            "code": [g.code for g in report.grids],
+            "open": [g.open for g in report.grids],
+            "overdue": [g.overdue for g in report.grids],
+        },
+        geometry=[g.geometry for g in report.grids],
+        crs="EPSG:4326",
+    )
+    bounds = _class_bounds(int(grids["open"].max()) if len(grids) else 0)
+    colours = ListedColormap(_COLOURS[: len(bounds) - 1])
+    circle_area_pt2, overdue_sizes, unlabelled = 40.0, [], 0
+    footer_crs = ""
+    if len(grids):
+        crs = utm_crs_for(list(grids.geometry))
+        grids = grids.to_crs(crs)
+        streets = _streets_frame(report, crs)
+        metres_per_pt, scale = _fit_to_frame(map_axes, grids, streets)
+        many = len(streets) > 1
+        edge_pt = 0.6 if len(grids) <= 120 else 0.3
+        grids.plot(
+            ax=map_axes,
+            column="open",
+            cmap=colours,
+            norm=BoundaryNorm(bounds, colours.N),
+            edgecolor="#555555",
+            linewidth=edge_pt,
+        )
+        if len(streets):
+            streets.boundary.plot(ax=map_axes, color="#1a1a1a", linewidth=max(1.4, 4 * edge_pt))
+            map_axes.collections[-1].set_gid(STREET_OUTLINE)
+        map_axes.set_aspect("auto")  # the limits already hold 1 m = 1 m both ways
+        map_axes.set_xlabel("")  # geopandas names the axes; the frame has no ticks to name
+        map_axes.set_ylabel("")
+        anchors = [anchor_point(g, metres_per_pt) for g in grids.geometry]
+        circle_area_pt2 = _circle_area_pt2(grids, metres_per_pt)
+        circle_pt = [math.sqrt(circle_area_pt2 * n) for n in grids["overdue"]]
+        circle_boxes = [
+            _square(anchor, size / 2 * metres_per_pt) if size else None
+            for anchor, size in zip(anchors, circle_pt, strict=True)
+        ]
+        circles = [b for b in circle_boxes if b is not None]
+        names = _street_names(figure, map_axes, streets, metres_per_pt, zh, circles) if many else []
+        labels = _grid_labels(
+            figure,
+            map_axes,
+            grids,
+            [
+                LabelRequest((), area, a, c, b)
+                for area, a, c, b in zip(
+                    grids.geometry, anchors, circle_pt, circle_boxes, strict=True
+                )
+            ],
+            metres_per_pt,
+            many,
+            circles + names,
+        )
+        centres = [
+            (labels[k].circle_x, labels[k].circle_y) if k in labels else (a.x, a.y)
+            for k, a in enumerate(anchors)
+        ]
+        _overdue_circles(map_axes, grids, centres, circle_pt)
+        unlabelled = len(grids) - len(labels)
+        top = int(grids["overdue"].max())
+        overdue_sizes = sorted({1, max(1, top // 2), top}) if top else []
+        furniture.north_arrow(figure, (PANEL_LEFT, 0.815, 0.035, 0.085), zh)
+        furniture.scale_bar(
+            figure,
+            left=PANEL_LEFT + 0.06,
+            bottom=0.845,
+            max_width_in=2.4,
+            metres_per_pt=metres_per_pt,
+            scale=scale,
+            zh=zh,
+        )
+        footer_crs = f"  CRS {crs.to_string()} (UTM)"
+    else:
+        map_axes.set_axis_off()
+
+    panel = figure.add_axes((PANEL_LEFT, 0.085, 0.98 - PANEL_LEFT, 0.70), gid=furniture.FURNITURE)
+    panel.set_axis_off()
+    furniture.legends(panel, bounds, colours, overdue_sizes, circle_area_pt2, zh)
+    furniture.worst_table(panel, _worst(report, worst, zh), 0.6, zh)
+    _footer(figure, report, zh, len(report.streets) > 1, unlabelled, footer_crs)
+    return figure
+
+
+def _streets_frame(report: MapReport, crs) -> gpd.GeoDataFrame:
+    names = [s.name for s in report.streets]
+    codes = [s.code for s in report.streets]
+    shapes = [s.geometry for s in report.streets]
+    if report.outline is not None and not report.streets:
+        names, codes, shapes = [report.title], [""], [report.outline]
+    frame = gpd.GeoDataFrame({"name": names, "code": codes}, geometry=shapes, crs="EPSG:4326")
+    return frame.to_crs(crs)
+
+
+def _fit_to_frame(axes: plt.Axes, grids: gpd.GeoDataFrame, streets: gpd.GeoDataFrame):
+    """Set the map's limits for the smallest round scale at which everything fits the frame;
+    returns (metres per point on paper, the scale's denominator)."""
+    min_x, min_y, max_x, max_y = grids.total_bounds
+    if len(streets):
+        s_min_x, s_min_y, s_max_x, s_max_y = streets.total_bounds
+        min_x, min_y = min(min_x, s_min_x), min(min_y, s_min_y)
+        max_x, max_y = max(max_x, s_max_x), max(max_y, s_max_y)
+    fig_w, fig_h = axes.figure.get_size_inches()
+    width_pt, height_pt = MAP_RECT[2] * fig_w * 72, MAP_RECT[3] * fig_h * 72
+    # 3% margin so no edge touches the frame.
+    needed = 1.03 * max((max_x - min_x) / width_pt, (max_y - min_y) / height_pt)
+    scale = furniture.nice_scale(max(needed, 1e-6) / _METRES_PER_PT_AT_1_TO_1)
+    metres_per_pt = scale * _METRES_PER_PT_AT_1_TO_1
+    centre_x, centre_y = (min_x + max_x) / 2, (min_y + max_y) / 2
+    axes.set_xlim(centre_x - width_pt * metres_per_pt / 2, centre_x + width_pt * metres_per_pt / 2)
+    axes.set_ylim(
+        centre_y - height_pt * metres_per_pt / 2, centre_y + height_pt * metres_per_pt / 2
+    )
+    return metres_per_pt, scale
+
+
+def _circle_area_pt2(grids: gpd.GeoDataFrame, metres_per_pt: float) -> float:
+    # Circle area (pt²) per overdue case: 40 pt² on roomy maps; on crowded ones the biggest
+    # circle stays about one grid across so circles do not bury the map.
+    top = int(grids["overdue"].max())
+    if top <= 0:
+        return 40.0
+    grid_pt = math.sqrt(float(np.median(grids.geometry.area))) / metres_per_pt
+    biggest_pt = min(28.0, max(8.0, 1.2 * grid_pt))
+    return min(40.0, biggest_pt**2 / top)
+
+
+def _square(centre, half: float) -> Polygon:
+    return box(centre.x - half, centre.y - half, centre.x + half, centre.y + half)
+
+
+def _overdue_circles(axes, grids, centres, circle_pt) -> None:
+    """Circles sized by overdue count, on each grid's anchor or where its label moved them."""
+    late = [(c, size) for c, size in zip(centres, circle_pt, strict=True) if size > 0]
+    if not late:
+        return
+    axes.scatter(
+        [x for (x, _), _ in late],
+        [y for (_, y), _ in late],
+        s=[size**2 for _, size in late],  # scatter sizes are diameters squared, in pt²
+        facecolor=furniture.OVERDUE_COLOUR,
+        edgecolor="white",
+        linewidth=0.6,
+        alpha=0.85,
+        zorder=4,
+    )
+
+
+def _text_measure(figure: plt.Figure, weight: str = "normal", default_pt: float = 6.0):
+    # Measured as matplotlib will lay the text out (lines, line spacing, descent), so a box
+    # that fits here is the box drawn.
+    renderer = figure.canvas.get_renderer()
+    cache: dict[tuple[str, float], tuple[float, float]] = {}
+
+    def size_pt(text: str, size: float = default_pt) -> tuple[float, float]:
+        if (text, size) not in cache:
+            probe = Text(0, 0, text, fontsize=size, weight=weight, linespacing=1.0)
+            probe.set_figure(figure)
+            extent = probe.get_window_extent(renderer)
+            cache[text, size] = (extent.width * 72 / figure.dpi, extent.height * 72 / figure.dpi)
+        return cache[text, size]
+
+    return size_pt
+
+
+def _street_names(figure, axes, streets, metres_per_pt, zh, circles) -> list[Polygon]:
+    """Each street's name deep inside it, as large as fits, clear of circles; their boxes."""
+    measure = _text_measure(figure, weight="bold")
+    boxes = []
+    for name, code, area in zip(streets["name"], streets["code"], streets.geometry, strict=True):
+        text = name if zh else code
+        anchor = anchor_point(area, metres_per_pt)
+        x, y, size = place_name(
+            area, anchor, text, measure, _STREET_NAME_PT, metres_per_pt, circles
+        )
+        axes.text(
+            x,
+            y,
+            text,
+            ha="center",
+            va="center",
+            fontsize=size,
+            weight="bold",
+            color="#1a1a1a",
+            zorder=7,
+            gid=STREET_NAME,
+            path_effects=[patheffects.withStroke(linewidth=2.5, foreground=_HALO)],
+        )
+        width_pt, height_pt = measure(text, size)
+        half_w, half_h = (width_pt / 2 + 2) * metres_per_pt, (height_pt / 2 + 2) * metres_per_pt
+        boxes.append(box(x - half_w, y - half_h, x + half_w, y + half_h))
+    return boxes
+
+
+def _grid_labels(
+    figure, axes, grids, requests: list[LabelRequest], metres_per_pt, many, obstacles
+) -> dict[int, PlacedLabel]:
+    """Label the grids whose label fits inside them, grids with overdue then open cases first;
+    returns the placed labels by grid position."""
+    order = sorted(
+        range(len(grids)),
+        key=lambda k: (
+            -grids["overdue"].iloc[k],
+            -grids["open"].iloc[k],
+            -grids.geometry.iloc[k].area,
+        ),
+    )
+    texts = [grid_labels(code, many_streets=many) for code in grids["code"]]
+    median_grid_pt = math.sqrt(float(np.median(grids.geometry.area))) / metres_per_pt
+    label_pt = GRID_LABEL_PT[0] if median_grid_pt > 72 else GRID_LABEL_PT[1]
+    placed = place_labels(
+        [replace(requests[k], texts=texts[k]) for k in order],
+        metres_per_pt=metres_per_pt,
+        text_size_pt=_text_measure(figure, default_pt=label_pt),
+        obstacles=obstacles,
+    )
+    for label in placed:
+        if label is None:
+            continue
+        axes.text(
+            label.x,
+            label.y,
+            label.text,
+            ha="center",
+            va="center",
+            fontsize=label_pt,
+            linespacing=1.0,
+            color="#222222",
+            zorder=5,
+            gid=GRID_LABEL,
+            path_effects=[patheffects.withStroke(linewidth=1.5, foreground=_HALO)],
+        )
+    return {k: label for k, label in zip(order, placed, strict=True) if label is not None}
+
+
+def _class_bounds(maximum: int) -> list[float]:
+    # Class edges sit between integers: 0 | 1-a | a+1-b ... so every count falls in one class.
+    if maximum <= 0:
+        return [-0.5, 0.5]
+    step = max(1, math.ceil(maximum / 5))
+    edges = [-0.5, 0.5]
+    top = 0
+    while top < maximum:
+        top += step
+        edges.append(top + 0.5)
+    return edges
+
+
+def _worst(report: MapReport, worst: int, zh: bool) -> Sequence[tuple[str, str, int, int]]:
+    ranked = sorted(
+        (g for g in report.grids if g.open or g.overdue),
+        key=lambda g: (-g.overdue, -g.open, g.code),
+    )[:worst]
+    return [(g.code, g.name, g.open, g.overdue) for g in ranked]
+
+
+def _footer(figure, report: MapReport, zh: bool, many: bool, unlabelled: int, crs: str) -> None:
+    if many:
+        footer = bilingual(
+            zh,
+            "图中编号为街道-社区-网格序号（编码末八位）。",
+            "Labels: street-community-grid (last 8 code digits).",
+        )
+    else:
+        footer = bilingual(
+            zh,
+            "图中编号为社区-网格序号（编码末五位）。",
+            "Labels: community-grid (last 5 code digits).",
+        )
+    if unlabelled:
+        footer += "  " + bilingual(
+            zh,
+            f"{unlabelled} 个网格过小，未标编号",
+            f"{unlabelled} grids too small to label.",
+        )
+    figure.text(0.02, 0.052, footer, fontsize=7.5, color="#444444", gid=furniture.FURNITURE)
+    second = ""
+    if report.counted_at:
+        second = f"{bilingual(zh, '统计时间', 'Counted at')} {report.counted_at}"
+    second += crs
+    figure.text(0.02, 0.033, second.strip(), fontsize=7.5, color="#444444", gid=furniture.FURNITURE)
+    if report.notice:
+        notice = report.notice if zh else report.notice.split(" / ")[-1]
+        figure.text(0.02, 0.012, notice, fontsize=7.5, color="#8a1c1c", style="italic")
