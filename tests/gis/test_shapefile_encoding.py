@@ -1,5 +1,6 @@
 """Shapefiles without a .cpg, as Chinese government offices send them: GBK text, detected."""
 
+import struct
 import zipfile
 from pathlib import Path
 
@@ -143,3 +144,17 @@ def test_a_language_driver_naming_gbk_is_left_to_gdal(tmp_path):
     set_language_driver(path, 0x4D)  # code page 936, which GDAL reads itself
     result = read_boundaries(path, level="street")
     assert [b.name for b in result.boundaries] == STREET_NAMES and result.encoding_note is None
+
+
+def test_a_name_cut_mid_character_by_its_field_width_is_still_gbk(tmp_path):
+    path = gbk_shapefile_without_cpg(tmp_path)
+    dbf = bytearray(path.with_suffix(".dbf").read_bytes())
+    header_length, name_width = struct.unpack_from("<H", dbf, 8)[0], dbf[32 + 32 + 16]
+    name_start = 1 + dbf[32 + 16]  # after the deletion flag and the code field
+    # One ASCII letter first, so the cut at the field's width falls inside a GBK character.
+    cut = ("A" + "望花街道" * 40).encode("GBK")[:name_width]
+    assert len(cut) == name_width and name_width % 2 == 0
+    dbf[header_length + name_start : header_length + name_start + name_width] = cut
+    path.with_suffix(".dbf").write_bytes(bytes(dbf))
+    result = read_boundaries(path, level="street")
+    assert result.encoding == "GBK" and result.boundaries[0].name.startswith("A望花街道望花")
