@@ -242,6 +242,8 @@ def _read_frame(
     """The file as a frame, and the `encoding`/`encoding_reason` its text was decoded with."""
     if not Path(path).exists() and not path.startswith("/vsi"):
         raise BoundaryFileError(path, _("no such file"))
+    if Path(path).is_file() and Path(path).stat().st_size == 0:
+        raise BoundaryFileError(path, _("the file is empty"))
     reason = None
     if encoding is not None:
         try:
@@ -269,7 +271,14 @@ def _read_frame(
         )
         raise BoundaryFileError(path, message) from exc
     except (RuntimeError, OSError, ValueError) as exc:  # pyogrio errors are RuntimeErrors
-        raise BoundaryFileError(path, str(exc)) from exc
+        message = str(exc)
+        if "not recognized as being in a supported file format" in message:
+            # GDAL's own words repeat the path and suggest a driver prefix nobody should type.
+            message = _(
+                "not a GeoJSON, GeoPackage, Shapefile or CSV that can be read: "
+                "damaged, or another kind of file"
+            )
+        raise BoundaryFileError(path, message) from exc
     if not isinstance(frame, gpd.GeoDataFrame):
         # A table without geometry (a CSV of codes and names) comes back as a plain DataFrame.
         fields = ", ".join(str(c) for c in frame.columns) or "-"

@@ -75,6 +75,11 @@ class Command(GridgovCommand):
         parser.add_argument("--households-high", type=int, default=1000)
 
     def handle(self, *, source: str, **options) -> None:
+        if options["households_low"] > options["households_high"]:
+            raise CommandError(
+                _("--households-low %(low)d is above --households-high %(high)d")
+                % {"low": options["households_low"], "high": options["households_high"]}
+            )
         check_options = CheckOptions(
             sliver_width_m=options["sliver_width_m"],
             households_low=options["households_low"],

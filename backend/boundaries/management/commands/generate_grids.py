@@ -75,7 +75,7 @@ class Command(GridgovCommand):
 
     def handle(self, *, street: str, method: str, **options) -> None:
         if not options["out"] and not options["do_import"]:
-            raise CommandError("give --out FILE, --import or both")
+            raise CommandError(_("give --out FILE, --import or both"))
         try:
             boundary = self._street(street, options["streets"], options["encoding"])
             cells, households = self._cut(street, boundary.geometry, method, options)
@@ -129,7 +129,9 @@ class Command(GridgovCommand):
                 self.stderr.write(f"{path}: {loaded.encoding_note}")
             streets = [s for s in loaded.boundaries if s.code == code]
         if not streets:
-            raise CommandError(f"no street {code} in {path or 'the database'}")
+            if path is None:
+                raise CommandError(_("no street %(code)s in the database") % {"code": code})
+            raise CommandError(_("no street %(code)s in %(path)s") % {"code": code, "path": path})
         return streets[0]
 
     def _cut(self, street: str, polygon, method: str, options: dict):

@@ -4,6 +4,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from backend.boundaries.models import Street
 from backend.core.commands import GridgovCommand, output_file, street_code
 from backend.core.errors import GridgovError
 from backend.stats.management.commands._period import command_user, parse_period
@@ -37,6 +38,9 @@ class Command(GridgovCommand):
         if fmt not in ("png", "pdf"):
             raise CommandError(_("%(path)s: --out must end in .png or .pdf") % {"path": out})
         start, end = parse_period(options["date_from"], options["date_to"])
+        # Asked here, not by the report: its message would come in the map's language.
+        if street is not None and not Street.objects.filter(code=street).exists():
+            raise CommandError(_("no street %(code)s") % {"code": street})
         filters = StatsFilters(street=street, created_from=start, created_to=end)
         try:
             with translation.override(options["language"]):
