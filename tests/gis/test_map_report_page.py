@@ -15,6 +15,7 @@ from matplotlib.transforms import Bbox
 
 from gis.measure import utm_crs_for
 from gis.report import draw_map_report, render_map_report
+from gis.report.labels import LabelRequest, place_labels
 from gis.report.page import GRID_LABEL, MAP, STREET_NAME, STREET_OUTLINE
 from tests.gis.map_report_samples import eighty_grids, hunnan_850_grids, ten_grids
 
@@ -162,3 +163,30 @@ def test_writing_a_pdf_logs_no_font_subsetting(caplog, capfd):
     assert not [r for r in caplog.records if r.name.startswith("fontTools")]
     assert "fontTools" not in capfd.readouterr().err
     assert logging.getLogger("fontTools.subset").level == logging.NOTSET  # left as found
+
+
+@pytest.mark.parametrize("sample", ["hunnan", "demo_zone"])
+def test_the_map_is_printed_at_the_round_scale_it_states(sample, request):
+    _, figure = request.getfixturevalue(sample)
+    axes = map_axes(figure)
+    width_in = axes.get_position().width * figure.get_size_inches()[0]
+    low, high = axes.get_xlim()
+    scale = (high - low) / (width_in * 0.0254)  # metres on the ground per metre on paper
+    stated = next(t.get_text() for t in figure.texts if "1:" in t.get_text())
+    assert f"1:{round(scale):,}" in stated
+    assert round(scale) % 10_000 == 0  # a round number, as a printed scale should be
+
+
+def test_labels_competing_for_one_spot_give_way_to_the_first():
+    area = shapely.box(0, 0, 100, 100)
+    requests = [LabelRequest((f"01-{k:03d}",), area, shapely.Point(50, 50)) for k in range(20)]
+    placed = place_labels(requests, metres_per_pt=1.0, text_size_pt=lambda text: (20.0, 8.0))
+    assert [p is not None for p in placed] == [True] + [False] * 19
+
+
+def test_a_label_wider_than_its_grid_is_left_out():
+    narrow = shapely.box(0, 0, 15, 100)
+    request = LabelRequest(("01-001",), narrow, shapely.Point(7.5, 50))
+    assert place_labels([request], metres_per_pt=1.0, text_size_pt=lambda text: (20.0, 8.0)) == [
+        None
+    ]
