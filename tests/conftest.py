@@ -10,6 +10,7 @@ The map: two streets side by side, each cut into a 2 x 2 block of square grids.
        123.80  123.81  123.82  123.83  123.84
 """
 
+import os
 import socket
 
 import pytest
@@ -20,6 +21,12 @@ from backend.accounts.models import Role, User
 from backend.boundaries.models import Grid, Street
 from backend.boundaries.services import grids_import, streets_import
 from gis.io import Boundary
+
+# The commands speak the console's language (backend/core/commands.py) and the suite reads
+# their English: a developer's Chinese locale must not fail it. Tests of Chinese set LANG.
+for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
 
 PASSWORD = "correct horse battery staple"
 WEST, EAST = "210404001", "210404002"

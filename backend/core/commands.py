@@ -18,7 +18,7 @@ import argparse
 import contextlib
 import math
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -66,7 +66,10 @@ class GridgovCommand(BaseCommand):
     def run_from_argv(self, argv: list[str]) -> None:
         # Django's own prints "CommandError: ..." and its parser a usage block; this prints the
         # message alone, after the command's name, in the console's language.
-        _activate_console_language()
+        with _console_language():
+            self._run_from_argv(argv)
+
+    def _run_from_argv(self, argv: list[str]) -> None:
         self._called_from_command_line = True
         parser = self.create_parser(argv[0], argv[1])
         options = parser.parse_args(argv[2:])
@@ -84,9 +87,9 @@ class GridgovCommand(BaseCommand):
                 connections.close_all()
 
     def execute(self, *args, **options):
-        _activate_console_language()
         try:
-            return super().execute(*args, **options)
+            with _console_language():
+                return super().execute(*args, **options)
         except CommandFailed:
             raise
         except CommandError as error:
@@ -96,10 +99,13 @@ class GridgovCommand(BaseCommand):
             raise CommandError(str(error), returncode=EXIT_USAGE) from error
 
 
-def _activate_console_language() -> None:
+@contextlib.contextmanager
+def _console_language() -> Iterator[None]:
+    # Overrides, not activations: a command run inside a process that goes on (a test, the
+    # API's own call_command) leaves that process's language as it found it.
     language = i18n.language_from_environment()
-    i18n.set_language(language)
-    translation.activate(language)
+    with i18n.language_override(language), translation.override(language):
+        yield
 
 
 def _exit_status_help() -> str:

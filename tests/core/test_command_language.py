@@ -6,10 +6,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from backend.cli import main
 from gis import i18n
 from tests.core.test_error_language import _read_po
+from tests.gridgov_cli import gridgov
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -76,3 +78,10 @@ def test_the_gis_catalogue_is_compiled_from_its_source():
     for msgid, msgstr in source.items():
         assert msgstr, f"gis.po: no Chinese for {msgid!r}"
         assert catalogue.gettext(msgid) == msgstr, f"gis.mo is stale for {msgid!r}"
+
+
+def test_a_command_leaves_the_language_as_it_found_it(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    before = (i18n.get_language(), translation.get_language())
+    gridgov("import-boundaries", str(tmp_path / "none.geojson"), "--level", "street", capsys=capsys)
+    assert (i18n.get_language(), translation.get_language()) == before
