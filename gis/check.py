@@ -29,7 +29,7 @@ import shapely
 from shapely import STRtree
 from shapely.geometry.base import BaseGeometry
 
-from gis.codes import Level, code_problem, is_grid_code, street_code_of
+from gis.codes import Level, code_problem, is_grid_code, level_name, street_code_of
 from gis.i18n import _
 from gis.io import Boundary, read_features
 from gis.measure import to_metres, utm_crs_for
@@ -238,7 +238,8 @@ class _Checker:
             geometry = boundary.geometry if is_polygonal(boundary.geometry) else None
             message = code_problem(boundary.code, level)
             if message is not None:
-                kind = "missing_code" if "missing" in message else "malformed_code"
+                missing = boundary.code is None or not str(boundary.code).strip()
+                kind = "missing_code" if missing else "malformed_code"
                 self.add(
                     kind,
                     ERROR,
@@ -250,7 +251,9 @@ class _Checker:
                 continue
             if boundary.code in first:
                 other = first[boundary.code]
-                message = f"{level} code used by features {other.feature} and {boundary.feature}"
+                message = _("{level} code used by features {first} and {second}").format(
+                    level=level_name(level), first=other.feature, second=boundary.feature
+                )
                 self.add(
                     "duplicate_code",
                     ERROR,
@@ -268,7 +271,7 @@ class _Checker:
         for boundary in boundaries:
             geometry = boundary.geometry
             if geometry is None or geometry.is_empty:
-                self.add("missing_geometry", ERROR, "feature has no geometry", [boundary])
+                self.add("missing_geometry", ERROR, _("feature has no geometry"), [boundary])
                 shapes.append(None)
                 continue
             if not is_polygonal(geometry):
@@ -276,7 +279,7 @@ class _Checker:
                 self.add(
                     "not_polygon",
                     ERROR,
-                    f"{geometry.geom_type}, not a polygon",
+                    _("{kind}, not a polygon").format(kind=geometry.geom_type),
                     [boundary],
                     geometry=geometry,
                     where=where,
@@ -293,7 +296,9 @@ class _Checker:
             kind = "self_intersection" if "elf-intersection" in reason else "invalid_ring"
             area = self.area_m2(valid) if not valid.is_empty else 0.0
             label = reason.split("[")[0]
-            message = f"{label} (the valid part covers {area:,.1f} m²)"
+            message = _("{reason} (the valid part covers {area:,.1f} m²)").format(
+                reason=label, area=area
+            )
             self.add(
                 kind,
                 ERROR,
@@ -330,11 +335,15 @@ class _Checker:
             grid = grids[owners[index[k]]]
             if lon_lat_parts is None:
                 lon_lat_parts = shapely.get_parts([shapes[i] for i in owners])
-            why = f"thinner than {width:g} m" if thin[k] else f"compactness {compactness[k]:.3f}"
+            why = (
+                _("thinner than {width:g} m").format(width=width)
+                if thin[k]
+                else _("compactness {value:.3f}").format(value=compactness[k])
+            )
             self.add(
                 "sliver",
                 WARNING,
-                f"sliver part: {why}",
+                _("sliver part: {why}").format(why=why),
                 [grid],
                 geometry=lon_lat_parts[k],
                 area_m2=float(areas[k]),
@@ -344,7 +353,7 @@ class _Checker:
             grid = grids[owners[position]]
             pieces = sorted(shapely.get_parts(shapes[owners[position]]), key=lambda p: -p.area)
             smaller = shapely.multipolygons(pieces[1:])
-            message = f"grid is in {counts[position]} separate pieces"
+            message = _("grid is in {count} separate pieces").format(count=counts[position])
             self.add(
                 "multipart",
                 WARNING,
@@ -365,10 +374,13 @@ class _Checker:
             # 0 is how the database says "unknown"; a special grid (school, park) may have none.
             if households <= 0 or low <= households <= high:
                 continue
-            kind, side = (
-                ("households_low", "below") if households < low else ("households_high", "above")
+            kind, template = (
+                ("households_low", _("{households} households, below the {low}-{high} range"))
+                if households < low
+                else ("households_high", _("{households} households, above the {low}-{high} range"))
             )
-            message = f"{households} households, {side} the {low}-{high} range (norm 300-500)"
+            message = template.format(households=households, low=low, high=high)
+            message += _(" (norm 300-500)")
             geometry = grid.geometry if is_polygonal(grid.geometry) else None
             self.add(
                 kind, WARNING, message, [grid], geometry=geometry, area_m2=self.area_m2(geometry)
@@ -392,7 +404,7 @@ class _Checker:
         for k, area in self._real_pieces(pieces):
             a, b, piece = left[k], right[k], pieces[k]
             pair = [grids[owners[a]], grids[owners[b]]]
-            message = f"grids overlap by {area:,.2f} m²"
+            message = _("grids overlap by {area:,.2f} m²").format(area=area)
             self.add("overlap", ERROR, message, pair, geometry=piece, area_m2=float(area))
 
     def _real_pieces(self, pieces: Sequence[BaseGeometry]) -> list[tuple[int, float]]:
@@ -464,7 +476,7 @@ class _Checker:
                     grids[owners[k]] for k, _length in shared_borders(piece, present, tree)
                 ]
                 who = sorted(bordering, key=lambda g: (g.code or "", g.feature))
-                message = f"{area:,.2f} m² enclosed by grids is in no grid"
+                message = _("{area:,.2f} m² enclosed by grids is in no grid").format(area=area)
                 self.add("gap", ERROR, message, who, geometry=piece, area_m2=area)
 
     def outside_streets(
@@ -485,7 +497,8 @@ class _Checker:
             street_code = street_code_of(grid.code)
             street = by_code.get(street_code)
             if street is None:
-                message = f"code names street {street_code}, which is not among the streets"
+                message = _("code names street {street}, which is not among the streets")
+                message = message.format(street=street_code)
                 self.add(
                     "unknown_street",
                     ERROR,
@@ -497,5 +510,7 @@ class _Checker:
                 continue
             outside = shapely.difference(shape, street)
             for piece, area in self._gap_pieces(outside):
-                message = f"{area:,.2f} m² of the grid lies outside street {street_code}"
+                message = _("{area:,.2f} m² of the grid lies outside street {street}").format(
+                    area=area, street=street_code
+                )
                 self.add("outside_street", ERROR, message, [grid], geometry=piece, area_m2=area)

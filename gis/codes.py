@@ -6,6 +6,8 @@ A grid code has 14 digits: 6-digit county code (GB/T 2260) + 3-digit street + 2-
 
 from typing import Literal
 
+from gis.i18n import _
+
 Level = Literal["street", "grid"]
 
 GRID_CODE_LENGTH = 14
@@ -49,13 +51,20 @@ def _part(value: int | str, width: int, what: str) -> str:
     return text.zfill(width)
 
 
+def level_name(level: Level) -> str:
+    """'street' or 'grid' in the reader's language."""
+    return _("street") if level == "street" else _("grid")
+
+
 def code_problem(code: object, level: Level) -> str | None:
     """A one-line message saying what is wrong with a street or grid code, or None if valid."""
     length = _LENGTHS[level]
     if code is None or (isinstance(code, str) and not code.strip()):
-        return f"{level} code is missing"
+        return _("{level} code is missing").format(level=level_name(level))
     if not isinstance(code, str):
-        return f"{level} code {code!r} must be a string of {length} digits"
+        message = _("{level} code {code!r} must be a string of {length} digits")
+        return message.format(level=level_name(level), code=code, length=length)
     if not _is_digits(code, length):
-        return f"{level} code {code!r} must be {length} digits"
+        message = _("{level} code {code!r} must be {length} digits")
+        return message.format(level=level_name(level), code=code, length=length)
     return None

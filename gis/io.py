@@ -74,11 +74,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = "file" if self.feature is None else f"feature {self.feature}"
+        where = _("file") if self.feature is None else _("feature {n}").format(n=self.feature)
         if self.code:
-            where += f" (code {self.code})"
+            where += _(" (code {code})").format(code=self.code)
         if self.field:
-            where += f", field {self.field!r}"
+            where += _(", field {field!r}").format(field=self.field)
         return f"{where}: {self.message}"
 
 
@@ -152,7 +152,12 @@ def read_boundaries(
     frame, text = _read_frame(path, layer, encoding)
     if code_field not in frame.columns:
         fields = ", ".join(str(c) for c in frame.columns if c != "geometry") or "none"
-        problem = Problem(None, None, code_field, f"no such field in the file (fields: {fields})")
+        problem = Problem(
+            None,
+            None,
+            code_field,
+            _("no such field in the file (fields: {fields})").format(fields=fields),
+        )
         return BoundaryFile(path, _crs_label(frame), [], [problem], **text)
     frame, crs_label, crs_problem = _to_wgs84(frame, path, source_crs)
     if crs_problem is not None:
@@ -169,7 +174,7 @@ def read_boundaries(
             continue
         assert code is not None
         if code in first_feature_of:
-            message = f"duplicate code, also used by feature {first_feature_of[code]}"
+            message = _("duplicate code, also used by feature {n}").format(n=first_feature_of[code])
             result.problems.append(Problem(feature, code, code_field, message))
             continue
         first_feature_of[code] = feature
@@ -209,7 +214,12 @@ def read_features(
     frame, text = _read_frame(path, layer, encoding)
     if code_field not in frame.columns:
         fields = ", ".join(str(c) for c in frame.columns if c != "geometry") or "none"
-        problem = Problem(None, None, code_field, f"no such field in the file (fields: {fields})")
+        problem = Problem(
+            None,
+            None,
+            code_field,
+            _("no such field in the file (fields: {fields})").format(fields=fields),
+        )
         return BoundaryFile(path, _crs_label(frame), [], [problem], **text)
     frame, crs_label, crs_problem = _to_wgs84(frame, path, source_crs)
     if crs_problem is not None:
@@ -338,7 +348,8 @@ def _to_wgs84(
 ) -> tuple[gpd.GeoDataFrame, str, Problem | None]:
     if source_crs is not None and source_crs.lower() in _OFFSET_SYSTEMS:
         if not _fits_lon_lat(frame):
-            message = f"source CRS {source_crs} needs lon/lat coordinates, the file has others"
+            message = _("source CRS {crs} needs lon/lat coordinates, the file has others")
+            message = message.format(crs=source_crs)
             return frame, source_crs, Problem(None, None, None, message)
         convert = _OFFSET_SYSTEMS[source_crs.lower()]
         geometries = coords.transform_geometry(frame.geometry.values, convert)
@@ -348,7 +359,8 @@ def _to_wgs84(
         try:
             frame = frame.set_crs(source_crs, allow_override=True)
         except (pyproj.exceptions.CRSError, ValueError) as exc:
-            raise BoundaryFileError(path, f"unknown source CRS {source_crs!r}: {exc}") from exc
+            message = _("unknown source CRS {crs!r}: {error}").format(crs=source_crs, error=exc)
+            raise BoundaryFileError(path, message) from exc
     if (frame.crs is None or frame.crs.is_geographic) and not _fits_lon_lat(frame):
         # GDAL reports EPSG:4326 for every GeoJSON without a crs member, so "geographic" here
         # is often an assumption, and metres read as degrees would only fail much later.
@@ -361,7 +373,8 @@ def _to_wgs84(
         try:
             frame = frame.to_crs("EPSG:4326")
         except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError) as exc:
-            raise BoundaryFileError(path, f"cannot reproject from {label}: {exc}") from exc
+            message = _("cannot reproject from {crs}: {error}").format(crs=label, error=exc)
+            raise BoundaryFileError(path, message) from exc
     return frame, label, None
 
 
@@ -412,9 +425,9 @@ def _checked_geometry(
 ) -> tuple[MultiPolygon | None, str | None, str | None]:
     """(geometry, problem, repair note) for one feature; exactly one of the first two is None."""
     if geometry is None or geometry.is_empty:
-        return None, "missing geometry", None
+        return None, _("missing geometry"), None
     if geometry.geom_type not in ("Polygon", "MultiPolygon"):
-        return None, f"non-polygon geometry: {geometry.geom_type}", None
+        return None, _("non-polygon geometry: {kind}").format(kind=geometry.geom_type), None
     geometry = shapely.force_2d(geometry)
     if geometry.is_valid:
         return _as_multipolygon(geometry), None, None
@@ -425,8 +438,13 @@ def _checked_geometry(
     original_area = geometry.area
     change = abs(repaired.area - original_area) / original_area if original_area > 0 else math.inf
     if repaired.is_empty or change > MAX_REPAIR_AREA_CHANGE:
-        return None, f"invalid geometry: {reason} cannot be repaired safely", None
-    return repaired, None, f"invalid geometry repaired: {reason}, area changed {change:.3%}"
+        return (
+            None,
+            _("invalid geometry: {reason} cannot be repaired safely").format(reason=reason),
+            None,
+        )
+    note = _("invalid geometry repaired: {reason}, area changed {change:.3%}")
+    return repaired, None, note.format(reason=reason, change=change)
 
 
 def write_geojson(boundaries: Sequence[Boundary], path: str | Path) -> None:
@@ -472,11 +490,21 @@ def boundaries_outside(
         named = street_code_of(grid.code)
         if named not in known:
             problems.append(
-                Problem(grid.feature, grid.code, "code", f"street {named} is not among the streets")
+                Problem(
+                    grid.feature,
+                    grid.code,
+                    "code",
+                    _("street {street} is not among the streets").format(street=named),
+                )
             )
         elif named not in covering:
-            where = f"lies in street {covering[0]}" if covering else "is not inside any street"
-            message = f"grid {where}, not inside street {named} (tolerance {tolerance_m:g} m)"
+            message = (
+                _("grid lies in street {other}, not inside street {street} (tolerance {m:g} m)")
+                if covering
+                else _(
+                    "grid is not inside any street, not inside street {street} (tolerance {m:g} m)"
+                )
+            ).format(other=covering[0] if covering else "", street=named, m=tolerance_m)
             problems.append(Problem(grid.feature, grid.code, "geometry", message))
     return problems
 
@@ -500,7 +528,8 @@ def read_points(
         table, text = _read_csv(path, encoding)
         missing = {"lon", "lat"} - set(table.columns)
         if missing:
-            raise BoundaryFileError(path, f"CSV needs lon and lat columns, missing {missing}")
+            message = _("a CSV of points needs lon and lat columns; missing: {columns}")
+            raise BoundaryFileError(path, message.format(columns=", ".join(sorted(missing))))
         frame = gpd.GeoDataFrame(
             table, geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs=None
         )

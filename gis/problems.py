@@ -9,6 +9,8 @@ import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from gis.i18n import _
+
 Severity = Literal["error", "warning"]
 ERROR: Severity = "error"
 WARNING: Severity = "warning"
@@ -46,7 +48,11 @@ class BoundaryProblem:
     geometry: BaseGeometry | None = None
 
     def __str__(self) -> str:
-        who = ", ".join(self.codes) or ", ".join(f"feature {f}" for f in self.features) or "file"
+        who = (
+            ", ".join(self.codes)
+            or ", ".join(_("feature {n}").format(n=f) for f in self.features)
+            or _("file")
+        )
         text = f"{self.severity:<7} {self.kind:<17} {who}: {self.message}"
         if self.area_m2 is not None:
             text += f" [{self.area_m2:,.2f} m²]"
@@ -99,10 +105,15 @@ class CheckReport:
 
     def summary(self) -> str:
         """One line of totals."""
-        kinds = ", ".join(f"{kind} {n}" for kind, n in self.counts().items()) or "none"
-        return (
-            f"{self.grid_count} grids, {self.street_count} streets: {len(self.errors)} errors, "
-            f"{len(self.warnings)} warnings ({kinds})"
+        kinds = ", ".join(f"{kind} {n}" for kind, n in self.counts().items()) or _("none")
+        return _(
+            "{grids} grids, {streets} streets: {errors} errors, {warnings} warnings ({kinds})"
+        ).format(
+            grids=self.grid_count,
+            streets=self.street_count,
+            errors=len(self.errors),
+            warnings=len(self.warnings),
+            kinds=kinds,
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 from django.utils import translation
+from shapely import MultiPolygon, box
 
 from backend.cli import main
 from gis import i18n
+from gis.export import write_boundaries
+from gis.io import Boundary
+from tests.conftest import WEST
 from tests.core.test_error_language import _read_po
-from tests.gridgov_cli import gridgov
+from tests.gridgov_cli import gridgov, gridgov_run
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -85,3 +89,18 @@ def test_a_command_leaves_the_language_as_it_found_it(monkeypatch, capsys, tmp_p
     before = (i18n.get_language(), translation.get_language())
     gridgov("import-boundaries", str(tmp_path / "none.geojson"), "--level", "street", capsys=capsys)
     assert (i18n.get_language(), translation.get_language()) == before
+
+
+def test_check_lines_and_totals_are_chinese_under_a_chinese_locale(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    grids = [
+        Boundary(f"{WEST}01001", "a", MultiPolygon([box(123.80, 41.80, 123.8106, 41.81)]), {}, 1),
+        Boundary(f"{WEST}01002", "b", MultiPolygon([box(123.81, 41.80, 123.82, 41.81)]), {}, 2),
+        Boundary("2104", "c", MultiPolygon([box(123.82, 41.80, 123.83, 41.81)]), {}, 3),
+    ]
+    path = tmp_path / "grids.geojson"
+    write_boundaries(grids, path)
+    status, out, _err = gridgov_run("check-boundaries", str(path), capsys=capsys)
+    assert status == 1
+    assert "网格编码 '2104' 应为 14 位数字" in out
+    assert "3 个网格，0 个街道：2 个错误" in out
