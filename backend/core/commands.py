@@ -17,6 +17,7 @@ LC_ALL, LC_MESSAGES or LANG asks for zh, English otherwise (`gis.i18n.language_f
 import argparse
 import contextlib
 import math
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -47,9 +48,40 @@ class _OneLineParser(CommandParser):
     """Argument errors as one line and exit status 2, without the usage block Django prints."""
 
     def error(self, message: str):
+        message = _argparse_message(message)
         if not self.called_from_command_line:
             raise CommandError(message, returncode=EXIT_USAGE)
-        self.exit(EXIT_USAGE, f"{self.prog}: {message} ({_('see --help')})\n")
+        message = _("%(message)s (see --help)") % {"message": message}
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}\n")
+
+
+def _argparse_message(message: str) -> str:
+    """argparse's own English (it ships no Chinese) in the console's language, for the shapes
+    a mistake takes; anything else is left as argparse wrote it."""
+    if found := re.fullmatch(r"argument (\S+): (.*)", message, re.S):
+        return _("argument %(name)s: %(message)s") % {
+            "name": found[1],
+            "message": _argparse_message(found[2]),
+        }
+    shapes = [
+        (
+            r"the following arguments are required: (.*)",
+            _("the following arguments are required: %(a)s"),
+        ),
+        (r"unrecognized arguments: (.*)", _("unrecognized arguments: %(a)s")),
+        (
+            r"invalid choice: (.*) \(choose from (.*)\)",
+            _("invalid choice: %(a)s (choose from %(b)s)"),
+        ),
+        (r"invalid int value: (.*)", _("invalid int value: %(a)s")),
+        (r"invalid float value: (.*)", _("invalid float value: %(a)s")),
+        (r"expected one argument", _("expected one argument")),
+    ]
+    for pattern, translated in shapes:
+        if found := re.fullmatch(pattern, message, re.S):
+            groups = dict(zip("ab", found.groups(), strict=False))
+            return translated % groups
+    return message
 
 
 class GridgovCommand(BaseCommand):
@@ -61,6 +93,8 @@ class GridgovCommand(BaseCommand):
         # Django builds a CommandParser with no hook for another class; ours only adds error().
         parser.__class__ = _OneLineParser
         parser.prog = f"gridgov {subcommand.replace('_', '-')}"
+        # Django passes `help` as it is; a lazy translation is made text in today's language.
+        parser.description = str(self.help) if self.help else None
         return parser
 
     def run_from_argv(self, argv: list[str]) -> None:

@@ -69,7 +69,7 @@ def test_an_argument_error_from_a_real_process_is_chinese_one_line_and_exit_2(tm
     assert done.returncode == 2
     assert (
         done.stderr
-        == "gridgov generate-grids: argument --community: 100 不在 1 到 99 之间 (参见 --help)\n"
+        == "gridgov generate-grids: 参数 --community：100 不在 1 到 99 之间（参见 --help）\n"
     )
 
 
@@ -104,3 +104,17 @@ def test_check_lines_and_totals_are_chinese_under_a_chinese_locale(tmp_path, mon
     assert status == 1
     assert "网格编码 '2104' 应为 14 位数字" in out
     assert "3 个网格，0 个街道：2 个错误" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "chinese"),
+    [
+        (["export", "--what", "bogus", "--out", "x.csv"], "参数 --what：无效的选项：'bogus'"),
+        (["export", "--what", "grids"], "缺少以下参数：--out"),
+        (["escalate", "--now"], "无法识别的参数：--now"),
+    ],
+)
+def test_argparse_s_own_mistakes_are_chinese_too(argv, chinese, monkeypatch, capsys):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    status, err = gridgov(*argv, capsys=capsys)
+    assert status == 2 and chinese in err and err.endswith("（参见 --help）\n")
