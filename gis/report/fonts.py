@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from matplotlib import font_manager, ft2font
@@ -43,18 +44,27 @@ def cjk_family(font_path: str) -> str:
     return _registered[font_path]
 
 
+class _HeldBackWhileWritingPdf(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or not _writing_pdf.get()
+
+
+# A flag per thread or task, not the logger's level: pages drawn at once by the API's threads
+# must not turn each other's logging on or off.
+_writing_pdf: ContextVar[bool] = ContextVar("writing_map_pdf", default=False)
+logging.getLogger("fontTools.subset").addFilter(_HeldBackWhileWritingPdf())
+
+
 @contextmanager
 def quiet_font_subsetting() -> Iterator[None]:
     """Hold back fontTools' INFO lines while a PDF is written (about 170 per page otherwise).
 
     The PDF backend subsets each embedded font with fontTools, which logs every table it
-    prunes; under a CLI that logs at INFO they flood the console. Only that logger, only while
-    saving, and warnings still pass.
+    prunes; under a CLI that logs at INFO they flood the console. Only that logger, only in
+    this thread while saving, and its warnings still pass.
     """
-    logger = logging.getLogger("fontTools.subset")
-    previous = logger.level
-    logger.setLevel(max(previous, logging.WARNING))
+    token = _writing_pdf.set(True)
     try:
         yield
     finally:
-        logger.setLevel(previous)
+        _writing_pdf.reset(token)

@@ -10,7 +10,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrow, Patch, Rectangle
 
-from gis.report.text import bilingual
+from gis.report.text import bilingual, rank_mark
 
 FURNITURE = "furniture"  # the gid of every artist outside the map frame
 OVERDUE_COLOUR = "#67000d"
@@ -142,9 +142,10 @@ def legends(
     overdue_sizes: Sequence[int],
     circle_area_pt2: float,
     zh: bool,
-) -> None:
+) -> float:
     """The fill classes and the overdue circles as two legends side by side, titles on two
-    lines (Chinese over English) so each stays inside its half of the panel."""
+    lines (Chinese over English) so each stays inside its half of the panel; returns the
+    lower legend's bottom (axes fraction), where the next item may start."""
     patches = [
         Patch(facecolor=colours(i), edgecolor="#555555", label=class_label(low, high))
         for i, (low, high) in enumerate(itertools.pairwise(bounds))
@@ -189,12 +190,18 @@ def legends(
         alignment="left",
     )
     late.set_gid(FURNITURE)
+    renderer = axes.figure.canvas.get_renderer()
+    to_axes = axes.transAxes.inverted()
+    return min(
+        to_axes.transform((0, legend.get_window_extent(renderer).y0))[1] for legend in (fill, late)
+    )
 
 
 def worst_table(
     axes: plt.Axes, rows: Sequence[tuple[str, str, int, int]], top: float, zh: bool
 ) -> None:
-    """The worst grids (code, name, open, overdue) as a table from `top` (axes fraction) down."""
+    """The worst grids (code, name, open, overdue) as a table from `top` (axes fraction) down,
+    each row led by its rank mark (①, ②, …), which the map shows where a code does not fit."""
     title = bilingual(zh, "重点网格", "Worst grids")
     axes.text(0.0, top, title, fontsize=10, weight="bold", va="top", gid=FURNITURE)
     if not rows:
@@ -203,17 +210,21 @@ def worst_table(
         )
         return
     header = [
+        "#",
         bilingual(zh, "编码", "Code"),
         bilingual(zh, "名称", "Name"),
         bilingual(zh, "未结", "Open"),
         bilingual(zh, "超期", "Late"),
     ]
-    cells = [[code, name if zh else "", str(open_), str(late)] for code, name, open_, late in rows]
-    widths = [0.30, 0.38, 0.15, 0.17]
+    cells = [
+        [rank_mark(rank), code, name if zh else "", str(open_), str(late)]
+        for rank, (code, name, open_, late) in enumerate(rows, start=1)
+    ]
+    widths = [0.07, 0.27, 0.33, 0.16, 0.17]
     if not zh:  # Chinese names cannot be drawn without a CJK font
-        header.pop(1)
-        cells = [[r[0], r[2], r[3]] for r in cells]
-        widths = [0.5, 0.25, 0.25]
+        header.pop(2)
+        cells = [[r[0], r[1], r[3], r[4]] for r in cells]
+        widths = [0.08, 0.46, 0.23, 0.23]
     height = 0.042 * (len(cells) + 1)
     table = axes.table(
         cellText=cells,

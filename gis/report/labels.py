@@ -19,15 +19,17 @@ LABEL_PAD_PT = 1.0
 @dataclass(frozen=True)
 class LabelRequest:
     """A label wanted inside `area`, near `anchor`; `texts` are its forms, most wanted first
-    (e.g. one line, then two narrower lines). A grid with overdue cases also has a circle
-    `circle_pt` across, drawn on the anchor unless the label needs the anchor and the circle
-    fits beside it; `circle_box` is that circle on the anchor (metres), one of the obstacles."""
+    (e.g. one line, then two narrower lines), then `overhanging` ones, which may stick out.
+    A grid with overdue cases also has a circle `circle_pt` across, drawn on the anchor
+    unless the label needs the anchor and the circle fits beside it; `circle_box` is that
+    circle on the anchor (metres), one of the obstacles."""
 
     texts: tuple[str, ...]
     area: BaseGeometry
     anchor: Point
     circle_pt: float = 0.0
     circle_box: Polygon | None = None
+    overhanging: tuple[str, ...] = ()  # forms that need only touch the area, e.g. rank marks
 
 
 @dataclass(frozen=True)
@@ -63,13 +65,18 @@ def place_labels(
     one entry per request, in request order."""
     taken = list(obstacles)
     tree_size, tree = -1, None
+    pad_m = LABEL_PAD_PT * metres_per_pt
     placed: list[PlacedLabel | None] = []
     for request in requests:
         shapely.prepare(request.area)
         found = None
         for text, label, circle in _candidate_layouts(request, text_size_pt, metres_per_pt):
             moved = circle is not None
-            if not request.area.contains(label) or (moved and not request.area.contains(circle)):
+            if text in request.overhanging:  # the text itself, not its padding, must touch
+                fits = request.area.intersects(label.buffer(-pad_m, join_style="mitre"))
+            else:
+                fits = request.area.contains(label)
+            if not fits or (moved and not request.area.contains(circle)):
                 continue
             if len(taken) != tree_size:  # rebuilt only after a label is placed
                 tree, tree_size = shapely.STRtree(taken), len(taken)
@@ -91,6 +98,9 @@ def _hits(tree: shapely.STRtree, taken: list[Polygon], box: Polygon, own: Polygo
     return any(taken[k] is not own for k in tree.query(box, predicate="intersects"))
 
 
+_AROUND = ((0, -1), (0, 1), (1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1), (-1, 1))
+
+
 def _candidate_layouts(
     request: LabelRequest,
     text_size_pt: Callable[[str], tuple[float, float]],
@@ -99,23 +109,32 @@ def _candidate_layouts(
     """(text, label box, circle box if moved off the anchor) for each layout to try."""
     x, y = request.anchor.x, request.anchor.y
     radius = (request.circle_pt / 2 + 0.5) * metres_per_pt
-    for text in request.texts:
+    for text in request.texts + request.overhanging:
         width_pt, height_pt = text_size_pt(text)
         half_w = (width_pt / 2 + LABEL_PAD_PT) * metres_per_pt
         half_h = (height_pt / 2 + LABEL_PAD_PT) * metres_per_pt
         if request.circle_pt <= 0:
             yield text, shapely.box(x - half_w, y - half_h, x + half_w, y + half_h), None
             continue
-        # Circle on the anchor, label below, above, right or left of it; then the label on
-        # the anchor and the circle above, below, left or right of it.
-        for dx, dy in ((0, -1), (0, 1), (1, 0), (-1, 0)):
-            cx, cy = x + dx * (radius + half_w), y + dy * (radius + half_h)
+        # Circle on the anchor, label below, above, beside or at a corner of it; then the
+        # label on the anchor and the circle above, below, left or right of it.
+        for dx, dy in _AROUND:
+            # Diagonally a corner 0.75 r out each way is 1.06 r from the centre: off the circle.
+            reach = radius * (0.75 if dx and dy else 1)
+            cx, cy = x + dx * (reach + half_w), y + dy * (reach + half_h)
             yield text, shapely.box(cx - half_w, cy - half_h, cx + half_w, cy + half_h), None
         label = shapely.box(x - half_w, y - half_h, x + half_w, y + half_h)
         for dx, dy in ((0, 1), (0, -1), (-1, 0), (1, 0)):
             cx, cy = x + dx * (radius + half_w), y + dy * (radius + half_h)
             circle = shapely.box(cx - radius, cy - radius, cx + radius, cy + radius)
             yield text, label, circle
+
+
+# Offsets from the anchor tried for a name, in name widths and heights, nearest first.
+_NAME_STEPS = sorted(
+    ((dx, dy) for dx in (0, -0.5, 0.5, -1, 1) for dy in (0, -1.2, 1.2, -2.4, 2.4, -3.6, 3.6)),
+    key=lambda step: abs(step[0]) + abs(step[1]) / 2.4,
+)
 
 
 def place_name(
@@ -126,20 +145,23 @@ def place_name(
     sizes_pt: Sequence[float],
     metres_per_pt: float,
     obstacles: Sequence[Polygon] = (),
+    dodge_down_to_pt: float = 10,
 ) -> tuple[float, float, float]:
-    """Where and how large to print an area's name: (x, y, font size in points). The largest
-    of `sizes_pt` that fits inside `area` on or near `anchor` clear of `obstacles`; failing
-    that, the largest that fits at all; failing that, the smallest on the anchor (a street's
-    name is printed regardless)."""
+    """Where and how large to print an area's name: (x, y, font size in points).
+
+    The largest of `sizes_pt` (not below `dodge_down_to_pt`) that fits inside `area` on or
+    near `anchor` clear of `obstacles`; failing that, the largest that fits inside at all
+    (a name shrinks for its area, not to dodge symbols); failing that, the smallest on the
+    anchor, since a street's name is printed regardless.
+    """
     shapely.prepare(area)
     clear = shapely.STRtree(list(obstacles))
-    for must_be_clear in (True, False):
-        for size in sizes_pt:
+    dodging = [size for size in sizes_pt if size >= dodge_down_to_pt]
+    for must_be_clear, sizes in ((True, dodging), (False, sizes_pt)):
+        for size in sizes:
             width_pt, height_pt = text_size_pt(text, size)
             half_w, half_h = width_pt / 2 * metres_per_pt, height_pt / 2 * metres_per_pt
-            # On the anchor, then a line or two above or below, then half a name aside.
-            steps = [(0, 0), (0, -1.2), (0, 1.2), (0, -2.4), (0, 2.4), (-0.5, 0), (0.5, 0)]
-            for dx, dy in steps:
+            for dx, dy in _NAME_STEPS:
                 x, y = anchor.x + dx * 2 * half_w, anchor.y + dy * 2 * half_h
                 box = shapely.box(x - half_w, y - half_h, x + half_w, y + half_h)
                 if not area.contains(box):

@@ -20,13 +20,14 @@ from shapely import Polygon, box
 from gis.measure import utm_crs_for
 from gis.report import furniture
 from gis.report.labels import LabelRequest, PlacedLabel, anchor_point, place_labels, place_name
-from gis.report.model import MapReport
-from gis.report.text import ascii_only, bilingual, grid_labels
+from gis.report.model import GridCounts, MapReport
+from gis.report.text import ascii_only, bilingual, grid_labels, rank_mark
 
 A4_LANDSCAPE_IN = (11.69, 8.27)
 MAP_RECT = (0.02, 0.085, 0.635, 0.82)  # figure fraction: the map frame, left of the panel
 PANEL_LEFT = 0.675
 GRID_LABEL, STREET_NAME, STREET_OUTLINE, MAP = "grid-label", "street-name", "street-outline", "map"
+WORST_RANK = "worst-rank"  # a worst grid's rank mark, drawn where its code does not fit
 # Grid codes print at 8 pt where grids are roomy (median over 1 inch across), else at 6 pt,
 # about the smallest a printed code stays legible.
 GRID_LABEL_PT = (8.0, 6.0)
@@ -62,9 +63,11 @@ def draw_page(report: MapReport, *, zh: bool, worst: int) -> plt.Figure:
         geometry=[g.geometry for g in report.grids],
         crs="EPSG:4326",
     )
+    ranked = worst_grids(report.grids, worst)
+    rows = [(g.code, g.name, g.open, g.overdue) for g in ranked]
     bounds = _class_bounds(int(grids["open"].max()) if len(grids) else 0)
     colours = ListedColormap(_COLOURS[: len(bounds) - 1])
-    circle_area_pt2, overdue_sizes, unlabelled = 40.0, [], 0
+    circle_area_pt2, overdue_sizes, unlabelled, marked = 40.0, [], 0, 0
     footer_crs = ""
     if len(grids):
         crs = utm_crs_for(list(grids.geometry))
@@ -109,13 +112,16 @@ def draw_page(report: MapReport, *, zh: bool, worst: int) -> plt.Figure:
             metres_per_pt,
             many,
             circles + names,
+            {g.code: rank for rank, g in enumerate(ranked, start=1)},
         )
         centres = [
             (labels[k].circle_x, labels[k].circle_y) if k in labels else (a.x, a.y)
             for k, a in enumerate(anchors)
         ]
         _overdue_circles(map_axes, grids, centres, circle_pt)
-        unlabelled = len(grids) - len(labels)
+        marks = {rank_mark(rank) for rank in range(1, len(ranked) + 1)}
+        marked = sum(label.text in marks for label in labels.values())
+        unlabelled = len(grids) - len(labels) + marked
         top = int(grids["overdue"].max())
         overdue_sizes = sorted({1, max(1, top // 2), top}) if top else []
         furniture.north_arrow(figure, (PANEL_LEFT, 0.815, 0.035, 0.085), zh)
@@ -134,9 +140,9 @@ def draw_page(report: MapReport, *, zh: bool, worst: int) -> plt.Figure:
 
     panel = figure.add_axes((PANEL_LEFT, 0.085, 0.98 - PANEL_LEFT, 0.70), gid=furniture.FURNITURE)
     panel.set_axis_off()
-    furniture.legends(panel, bounds, colours, overdue_sizes, circle_area_pt2, zh)
-    furniture.worst_table(panel, _worst(report, worst, zh), 0.6, zh)
-    _footer(figure, report, zh, len(report.streets) > 1, unlabelled, footer_crs)
+    legend_bottom = furniture.legends(panel, bounds, colours, overdue_sizes, circle_area_pt2, zh)
+    furniture.worst_table(panel, rows, legend_bottom - 0.06, zh)
+    _footer(figure, report, zh, len(report.streets) > 1, unlabelled, marked, footer_crs)
     return figure
 
 
@@ -251,10 +257,11 @@ def _street_names(figure, axes, streets, metres_per_pt, zh, circles) -> list[Pol
 
 
 def _grid_labels(
-    figure, axes, grids, requests: list[LabelRequest], metres_per_pt, many, obstacles
+    figure, axes, grids, requests: list[LabelRequest], metres_per_pt, many, obstacles, ranks
 ) -> dict[int, PlacedLabel]:
     """Label the grids whose label fits inside them, grids with overdue then open cases first;
-    returns the placed labels by grid position."""
+    a worst grid whose code does not fit gets its rank mark from the table, beside it if not
+    inside. Returns the placed labels by grid position."""
     order = sorted(
         range(len(grids)),
         key=lambda k: (
@@ -264,28 +271,40 @@ def _grid_labels(
         ),
     )
     texts = [grid_labels(code, many_streets=many) for code in grids["code"]]
+    # A worst grid's rank mark may overhang its grid: on a crowded map it is the only way to
+    # find the table's grids.
+    overhanging = [(rank_mark(ranks[code]),) if code in ranks else () for code in grids["code"]]
+    marks = {rank_mark(rank) for rank in ranks.values()}
     median_grid_pt = math.sqrt(float(np.median(grids.geometry.area))) / metres_per_pt
     label_pt = GRID_LABEL_PT[0] if median_grid_pt > 72 else GRID_LABEL_PT[1]
+    mark_pt = label_pt + 2  # a rank mark is one glyph: it can afford to stand out
+    code_size, mark_size = _text_measure(figure), _text_measure(figure, weight="bold")
+
+    def size_pt(text: str) -> tuple[float, float]:
+        return mark_size(text, mark_pt) if text in marks else code_size(text, label_pt)
+
     placed = place_labels(
-        [replace(requests[k], texts=texts[k]) for k in order],
+        [replace(requests[k], texts=texts[k], overhanging=overhanging[k]) for k in order],
         metres_per_pt=metres_per_pt,
-        text_size_pt=_text_measure(figure, default_pt=label_pt),
+        text_size_pt=size_pt,
         obstacles=obstacles,
     )
     for label in placed:
         if label is None:
             continue
+        mark = label.text in marks
         axes.text(
             label.x,
             label.y,
             label.text,
             ha="center",
             va="center",
-            fontsize=label_pt,
+            fontsize=mark_pt if mark else label_pt,
+            weight="bold" if mark else "normal",
             linespacing=1.0,
             color="#222222",
             zorder=5,
-            gid=GRID_LABEL,
+            gid=WORST_RANK if mark else GRID_LABEL,
             path_effects=[patheffects.withStroke(linewidth=1.5, foreground=_HALO)],
         )
     return {k: label for k, label in zip(order, placed, strict=True) if label is not None}
@@ -304,15 +323,17 @@ def _class_bounds(maximum: int) -> list[float]:
     return edges
 
 
-def _worst(report: MapReport, worst: int, zh: bool) -> Sequence[tuple[str, str, int, int]]:
+def worst_grids(grids: Sequence[GridCounts], n: int) -> list[GridCounts]:
+    """The n grids with most overdue, then most open cases (grids with none left out)."""
     ranked = sorted(
-        (g for g in report.grids if g.open or g.overdue),
-        key=lambda g: (-g.overdue, -g.open, g.code),
-    )[:worst]
-    return [(g.code, g.name, g.open, g.overdue) for g in ranked]
+        (g for g in grids if g.open or g.overdue), key=lambda g: (-g.overdue, -g.open, g.code)
+    )
+    return ranked[:n]
 
 
-def _footer(figure, report: MapReport, zh: bool, many: bool, unlabelled: int, crs: str) -> None:
+def _footer(
+    figure, report: MapReport, zh: bool, many: bool, unlabelled: int, marked: int, crs: str
+) -> None:
     if many:
         footer = bilingual(
             zh,
@@ -330,6 +351,10 @@ def _footer(figure, report: MapReport, zh: bool, many: bool, unlabelled: int, cr
             zh,
             f"{unlabelled} 个网格过小，未标编号",
             f"{unlabelled} grids too small to label.",
+        )
+    if marked:
+        footer += "  " + bilingual(
+            zh, "①②…：重点网格表中的排名。", "①②…: rank in the worst-grids table."
         )
     figure.text(0.02, 0.052, footer, fontsize=7.5, color="#444444", gid=furniture.FURNITURE)
     second = ""

@@ -25,3 +25,8 @@ def grid_labels(code: str, *, many_streets: bool) -> tuple[str, ...]:
     if many_streets:
         return (f"{code[-8:-5]}-{local}", f"{code[-8:-5]}\n{local}")
     return (local,)
+
+
+def rank_mark(rank: int) -> str:
+    """A worst-grid rank as one circled digit (① … ⑳), short enough for a small grid."""
+    return chr(0x2460 + rank - 1) if 1 <= rank <= 20 else str(rank)

@@ -16,7 +16,14 @@ from matplotlib.transforms import Bbox
 from gis.measure import utm_crs_for
 from gis.report import draw_map_report, render_map_report
 from gis.report.labels import LabelRequest, place_labels
-from gis.report.page import GRID_LABEL, MAP, STREET_NAME, STREET_OUTLINE
+from gis.report.page import (
+    GRID_LABEL,
+    MAP,
+    STREET_NAME,
+    STREET_OUTLINE,
+    WORST_RANK,
+    worst_grids,
+)
 from tests.gis.map_report_samples import eighty_grids, hunnan_850_grids, ten_grids
 
 NOTO_TTC = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
@@ -57,6 +64,14 @@ def overlaps(a: Bbox, b: Bbox) -> bool:
     return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
 
 
+def on_the_ground(text, figure) -> shapely.Polygon:
+    """A drawn text's extent in the map's metres."""
+    box = extent(text, figure)
+    to_data = map_axes(figure).transData.inverted()
+    (x0, y0), (x1, y1) = to_data.transform([(box.x0, box.y0), (box.x1, box.y1)])
+    return shapely.box(x0, y0, x1, y1)
+
+
 def projected(report):
     """The grids in the map's own CRS, by code, with the map's data-to-display transform."""
     shapes = [g.geometry for g in report.grids]
@@ -77,17 +92,36 @@ def test_at_850_grids_few_labels_are_drawn_and_the_page_counts_the_rest(hunnan):
 @pytest.mark.parametrize("sample", ["hunnan", "demo_zone"])
 def test_drawn_labels_never_overlap_and_each_lies_inside_its_grid(sample, request):
     report, figure = request.getfixturevalue(sample)
-    labels = texts(figure, GRID_LABEL)
+    labels = texts(figure, GRID_LABEL) + texts(figure, WORST_RANK) + texts(figure, STREET_NAME)
     boxes = [extent(label, figure) for label in labels]
     for a, b in itertools.combinations(boxes, 2):
         assert not overlaps(a, b)
     grids = projected(report)
-    to_data = map_axes(figure).transData.inverted()
-    street_prefix = report.grids[0].code[:6]
-    for label, box in zip(labels, boxes, strict=True):
-        code = street_prefix + label.get_text().replace("\n", "").replace("-", "")
-        (x0, y0), (x1, y1) = to_data.transform([(box.x0, box.y0), (box.x1, box.y1)])
-        assert grids[code].contains(shapely.box(x0, y0, x1, y1)), label.get_text()
+    county = report.grids[0].code[:6]
+    for label in texts(figure, GRID_LABEL):
+        code = county + label.get_text().replace("\n", "").replace("-", "")
+        assert grids[code].contains(on_the_ground(label, figure)), label.get_text()
+
+
+@pytest.mark.parametrize("sample", ["hunnan", "demo_zone"])
+def test_worst_grids_without_room_for_their_code_carry_their_rank_in_the_table(sample, request):
+    report, figure = request.getfixturevalue(sample)
+    ranked = [g.code for g in worst_grids(report.grids, 8)]
+    marks = texts(figure, WORST_RANK)
+    assert marks
+    grids = projected(report)
+    for mark in marks:
+        rank = ord(mark.get_text()) - ord("①") + 1
+        assert grids[ranked[rank - 1]].intersects(on_the_ground(mark, figure))
+    table = next(
+        a for a in map_axes(figure).figure.axes[-1].get_children() if hasattr(a, "get_celld")
+    )
+    ranks_in_table = [
+        cell.get_text().get_text()
+        for (row, col), cell in table.get_celld().items()
+        if col == 0 and row
+    ]
+    assert {m.get_text() for m in marks} <= set(ranks_in_table)
 
 
 def test_the_80_grid_map_labels_most_grids_and_no_label_repeats(demo_zone):
@@ -113,8 +147,8 @@ def test_furniture_lies_outside_the_map_frame_and_on_the_page(sample, request):
         box = extent(artist, figure)
         assert not overlaps(box, frame), artist
         assert page.x0 <= box.x0 and box.x1 <= page.x1 and page.y0 <= box.y0 and box.y1 <= page.y1
-    # Inside the frame: only polygons, circles, grid labels and street names.
-    assert {t.get_gid() for t in map_axes(figure).texts} <= {GRID_LABEL, STREET_NAME}
+    # Inside the frame: only polygons, circles, grid labels, rank marks and street names.
+    assert {t.get_gid() for t in map_axes(figure).texts} <= {GRID_LABEL, WORST_RANK, STREET_NAME}
     assert not map_axes(figure).patches
 
 
