@@ -1,6 +1,7 @@
 """The commands speak the console's language: Chinese when the locale asks for zh, else English."""
 
 import gettext
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -118,3 +119,19 @@ def test_argparse_s_own_mistakes_are_chinese_too(argv, chinese, monkeypatch, cap
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     status, err = gridgov(*argv, capsys=capsys)
     assert status == 2 and chinese in err and err.endswith("（参见 --help）\n")
+
+
+def test_every_command_s_help_has_its_chinese(monkeypatch, capsys):
+    # A help text edited without its translation falls back to English: this says which.
+    from django.core.management import load_command_class
+
+    commands = sorted(
+        (path.parts[-4], path.stem)
+        for path in (REPO / "backend").glob("*/management/commands/*.py")
+        if not path.stem.startswith("_") and path.stem != "serve"
+    )
+    assert len(commands) >= 8
+    with translation.override("zh-hans"):
+        for app, name in commands:
+            command = load_command_class(f"backend.{app}", name)
+            assert re.search("[\u4e00-\u9fff]", str(command.help)), f"{name}: no Chinese help"

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.boundaries.management.commands._db import boundaries_from_db
 from backend.core.commands import (
@@ -29,7 +30,7 @@ def problems_file(text: str) -> str:
 
 
 class Command(GridgovCommand):
-    help = (
+    help = gettext_lazy(
         "Check grid boundaries (a GeoJSON/GeoPackage/Shapefile, or 'db' for the database): "
         "invalid rings, self-intersections, slivers, overlaps, gaps, grids outside their street, "
         "bad codes, households far from the norm. One line per problem and totals; exit status 1 "

@@ -1,5 +1,6 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.boundaries.management.commands._db import boundaries_from_db
 from backend.boundaries.models import Grid
@@ -26,7 +27,7 @@ from gis.offsets import points_offset_fit
 
 
 class Command(GridgovCommand):
-    help = (
+    help = gettext_lazy(
         "Cut a street into grids that cover it exactly: square or hex cells of --cell-area-m2, "
         "or groups of about --households-per-grid households from --households points "
         "(following --roads where given). Codes per GB/T 30428.1: the 9-digit street code, "

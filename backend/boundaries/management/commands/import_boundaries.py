@@ -1,5 +1,6 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.boundaries.management.commands._db import as_boundary
 from backend.boundaries.models import Street
@@ -11,7 +12,7 @@ from gis.offsets import grids_offset_fit
 
 
 class Command(GridgovCommand):
-    help = (
+    help = gettext_lazy(
         "Import streets or grids from GeoJSON, GeoPackage or Shapefile: upsert by code, all or "
         "nothing. Any CRS pyproj knows is reprojected to WGS-84; --source-crs gcj02|bd09 for "
         "files from Chinese consumer maps."

@@ -1,5 +1,7 @@
 import sys
 
+from django.utils.translation import gettext_lazy
+
 from backend.core.commands import GridgovCommand
 from backend.demo.housing import demo_housing_load
 from backend.demo.incidents import demo_incidents_load
@@ -13,7 +15,9 @@ from backend.open311.services import open311_demo_key_create
 
 
 class Command(GridgovCommand):
-    help = "Load the demo zone and the demo accounts (idempotent). Never run it in production."
+    help = gettext_lazy(
+        "Load the demo zone and the demo accounts (idempotent). Never run it in production."
+    )
 
     def handle(self, **_options) -> None:
         self.stderr.write("loading demo zone (Wanghua outline, fictional streets and grids)…")

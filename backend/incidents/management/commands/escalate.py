@@ -1,9 +1,11 @@
+from django.utils.translation import gettext_lazy
+
 from backend.core.commands import GridgovCommand
 from backend.incidents.services.escalation import incidents_escalate
 
 
 class Command(GridgovCommand):
-    help = (
+    help = gettext_lazy(
         "Escalate overdue cases (priority up, timeline entry, live event). Safe to run as often "
         "as you like: each deadline is escalated once. Schedule it, e.g. every 5 minutes."
     )

@@ -1,5 +1,6 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.boundaries.management.commands._db import boundaries_from_db
 from backend.core.commands import GridgovCommand, output_file, street_code
@@ -10,7 +11,7 @@ from gis.export import FORMATS, boundaries_frame, features_frame, format_for, wr
 
 
 class Command(GridgovCommand):
-    help = (
+    help = gettext_lazy(
         "Export streets, grids or per-grid case statistics as GeoJSON, GeoPackage or CSV "
         "(EPSG:4326, for QGIS), or XLSX for Excel (the table without geometry; codes stay text, "
         "where Excel shows a CSV's 14-digit codes as 2.10404E+13). The format is --format or the "

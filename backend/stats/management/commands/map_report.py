@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.boundaries.models import Street
 from backend.core.commands import GridgovCommand, output_file, street_code
@@ -13,7 +14,7 @@ from backend.stats.selectors import StatsFilters
 
 
 class Command(GridgovCommand):
-    help = (
+    help = gettext_lazy(
         "Draw the printable map of open and overdue cases per grid of a street (A4 landscape; "
         "PNG or PDF by the --out suffix): legend, north arrow, scale bar, worst grids. "
         "--from/--to are dates (--to inclusive) of when cases were reported. The map is in "

@@ -1,9 +1,11 @@
+from django.utils.translation import gettext_lazy
+
 from backend.core.commands import GridgovCommand
 from backend.stats.services import grid_rollup_rebuild
 
 
 class Command(GridgovCommand):
-    help = (
+    help = gettext_lazy(
         "Recount the statistics rollups from the incidents: after writing incidents without "
         "the services (bulk loads, SQL, the admin), or when boundaries were deleted."
     )
