@@ -7,7 +7,7 @@ their grid, most important grids first, and the page says how many were left out
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import matplotlib.pyplot as plt
@@ -64,86 +64,107 @@ def draw_page(report: MapReport, *, zh: bool, worst: int) -> plt.Figure:
         crs="EPSG:4326",
     )
     ranked = worst_grids(report.grids, worst)
-    rows = [(g.code, g.name, g.open, g.overdue) for g in ranked]
     bounds = _class_bounds(int(grids["open"].max()) if len(grids) else 0)
     colours = ListedColormap(_COLOURS[: len(bounds) - 1])
-    circle_area_pt2, overdue_sizes, unlabelled, marked = 40.0, [], 0, 0
-    footer_crs = ""
+    drawn = _MapDrawn()
     if len(grids):
-        crs = utm_crs_for(list(grids.geometry))
-        grids = grids.to_crs(crs)
-        streets = _streets_frame(report, crs)
-        metres_per_pt, scale = _fit_to_frame(map_axes, grids, streets)
-        many = len(streets) > 1
-        edge_pt = 0.6 if len(grids) <= 120 else 0.3
-        grids.plot(
-            ax=map_axes,
-            column="open",
-            cmap=colours,
-            norm=BoundaryNorm(bounds, colours.N),
-            edgecolor="#555555",
-            linewidth=edge_pt,
-        )
-        if len(streets):
-            streets.boundary.plot(ax=map_axes, color="#1a1a1a", linewidth=max(1.4, 4 * edge_pt))
-            map_axes.collections[-1].set_gid(STREET_OUTLINE)
-        map_axes.set_aspect("auto")  # the limits already hold 1 m = 1 m both ways
-        map_axes.set_xlabel("")  # geopandas names the axes; the frame has no ticks to name
-        map_axes.set_ylabel("")
-        anchors = [anchor_point(g, metres_per_pt) for g in grids.geometry]
-        circle_area_pt2 = _circle_area_pt2(grids, metres_per_pt)
-        circle_pt = [math.sqrt(circle_area_pt2 * n) for n in grids["overdue"]]
-        circle_boxes = [
-            _square(anchor, size / 2 * metres_per_pt) if size else None
-            for anchor, size in zip(anchors, circle_pt, strict=True)
-        ]
-        circles = [b for b in circle_boxes if b is not None]
-        names = _street_names(figure, map_axes, streets, metres_per_pt, zh, circles) if many else []
-        labels = _grid_labels(
-            figure,
-            map_axes,
-            grids,
-            [
-                LabelRequest((), area, a, c, b)
-                for area, a, c, b in zip(
-                    grids.geometry, anchors, circle_pt, circle_boxes, strict=True
-                )
-            ],
-            metres_per_pt,
-            many,
-            circles + names,
-            {g.code: rank for rank, g in enumerate(ranked, start=1)},
-        )
-        centres = [
-            (labels[k].circle_x, labels[k].circle_y) if k in labels else (a.x, a.y)
-            for k, a in enumerate(anchors)
-        ]
-        _overdue_circles(map_axes, grids, centres, circle_pt)
-        marks = {rank_mark(rank) for rank in range(1, len(ranked) + 1)}
-        marked = sum(label.text in marks for label in labels.values())
-        unlabelled = len(grids) - len(labels) + marked
-        top = int(grids["overdue"].max())
-        overdue_sizes = sorted({1, max(1, top // 2), top}) if top else []
-        furniture.north_arrow(figure, (PANEL_LEFT, 0.815, 0.035, 0.085), zh)
-        furniture.scale_bar(
-            figure,
-            left=PANEL_LEFT + 0.06,
-            bottom=0.845,
-            max_width_in=2.4,
-            metres_per_pt=metres_per_pt,
-            scale=scale,
-            zh=zh,
-        )
-        footer_crs = f"  CRS {crs.to_string()} (UTM)"
+        drawn = _draw_map(figure, map_axes, report, grids, ranked, bounds, colours, zh)
     else:
         map_axes.set_axis_off()
 
     panel = figure.add_axes((PANEL_LEFT, 0.085, 0.98 - PANEL_LEFT, 0.70), gid=furniture.FURNITURE)
     panel.set_axis_off()
-    legend_bottom = furniture.legends(panel, bounds, colours, overdue_sizes, circle_area_pt2, zh)
+    legend_bottom = furniture.legends(
+        panel, bounds, colours, drawn.overdue_sizes, drawn.circle_area_pt2, zh
+    )
+    rows = [(g.code, g.name, g.open, g.overdue) for g in ranked]
     furniture.worst_table(panel, rows, legend_bottom - 0.06, zh)
-    _footer(figure, report, zh, len(report.streets) > 1, unlabelled, marked, footer_crs)
+    _footer(figure, report, zh, drawn)
     return figure
+
+
+@dataclass(frozen=True)
+class _MapDrawn:
+    """What the rest of the page needs to know about the map drawn in the frame."""
+
+    circle_area_pt2: float = 40.0
+    overdue_sizes: tuple[int, ...] = ()
+    many_streets: bool = False
+    unlabelled: int = 0
+    marked: int = 0
+    crs: str = ""
+
+
+def _draw_map(figure, axes, report, grids, ranked, bounds, colours, zh) -> _MapDrawn:
+    """Grids, streets, circles and labels in the frame at a round scale; north arrow and scale
+    bar beside it."""
+    crs = utm_crs_for(list(grids.geometry))
+    grids = grids.to_crs(crs)
+    streets = _streets_frame(report, crs)
+    metres_per_pt, scale = _fit_to_frame(axes, grids, streets)
+    many = len(streets) > 1
+    edge_pt = 0.6 if len(grids) <= 120 else 0.3
+    grids.plot(
+        ax=axes,
+        column="open",
+        cmap=colours,
+        norm=BoundaryNorm(bounds, colours.N),
+        edgecolor="#555555",
+        linewidth=edge_pt,
+    )
+    if len(streets):
+        streets.boundary.plot(ax=axes, color="#1a1a1a", linewidth=max(1.4, 4 * edge_pt))
+        axes.collections[-1].set_gid(STREET_OUTLINE)
+    axes.set_aspect("auto")  # the limits already hold 1 m = 1 m both ways
+    axes.set_xlabel("")  # geopandas names the axes; the frame has no ticks to name
+    axes.set_ylabel("")
+
+    anchors = [anchor_point(g, metres_per_pt) for g in grids.geometry]
+    circle_area_pt2 = _circle_area_pt2(grids, metres_per_pt)
+    circle_pt = [math.sqrt(circle_area_pt2 * n) for n in grids["overdue"]]
+    circle_boxes = [
+        _square(anchor, size / 2 * metres_per_pt) if size else None
+        for anchor, size in zip(anchors, circle_pt, strict=True)
+    ]
+    circles = [b for b in circle_boxes if b is not None]
+    names = _street_names(figure, axes, streets, metres_per_pt, zh, circles) if many else []
+    requests = [
+        LabelRequest((), area, anchor, size, circle)
+        for area, anchor, size, circle in zip(
+            grids.geometry, anchors, circle_pt, circle_boxes, strict=True
+        )
+    ]
+    ranks = {g.code: rank for rank, g in enumerate(ranked, start=1)}
+    labels = _grid_labels(
+        figure, axes, grids, requests, metres_per_pt, many, circles + names, ranks
+    )
+    centres = [
+        (labels[k].circle_x, labels[k].circle_y) if k in labels else (a.x, a.y)
+        for k, a in enumerate(anchors)
+    ]
+    _overdue_circles(axes, centres, circle_pt)
+
+    furniture.north_arrow(figure, (PANEL_LEFT, 0.815, 0.035, 0.085), zh)
+    furniture.scale_bar(
+        figure,
+        left=PANEL_LEFT + 0.06,
+        bottom=0.845,
+        max_width_in=2.4,
+        metres_per_pt=metres_per_pt,
+        scale=scale,
+        zh=zh,
+    )
+    marks = {rank_mark(rank) for rank in ranks.values()}
+    marked = sum(label.text in marks for label in labels.values())
+    top = int(grids["overdue"].max())
+    return _MapDrawn(
+        circle_area_pt2=circle_area_pt2,
+        overdue_sizes=tuple(sorted({1, max(1, top // 2), top})) if top else (),
+        many_streets=many,
+        unlabelled=len(grids) - len(labels) + marked,
+        marked=marked,
+        crs=f"CRS {crs.to_string()} (UTM)",
+    )
 
 
 def _streets_frame(report: MapReport, crs) -> gpd.GeoDataFrame:
@@ -193,7 +214,7 @@ def _square(centre, half: float) -> Polygon:
     return box(centre.x - half, centre.y - half, centre.x + half, centre.y + half)
 
 
-def _overdue_circles(axes, grids, centres, circle_pt) -> None:
+def _overdue_circles(axes, centres, circle_pt) -> None:
     """Circles sized by overdue count, on each grid's anchor or where its label moved them."""
     late = [(c, size) for c, size in zip(centres, circle_pt, strict=True) if size > 0]
     if not late:
@@ -331,10 +352,9 @@ def worst_grids(grids: Sequence[GridCounts], n: int) -> list[GridCounts]:
     return ranked[:n]
 
 
-def _footer(
-    figure, report: MapReport, zh: bool, many: bool, unlabelled: int, marked: int, crs: str
-) -> None:
-    if many:
+def _footer(figure, report: MapReport, zh: bool, drawn: _MapDrawn) -> None:
+    unlabelled, marked = drawn.unlabelled, drawn.marked
+    if drawn.many_streets:
         footer = bilingual(
             zh,
             "图中编号为街道-社区-网格序号（编码末八位）。",
@@ -357,11 +377,9 @@ def _footer(
             zh, "①②…：重点网格表中的排名。", "①②…: rank in the worst-grids table."
         )
     figure.text(0.02, 0.052, footer, fontsize=7.5, color="#444444", gid=furniture.FURNITURE)
-    second = ""
-    if report.counted_at:
-        second = f"{bilingual(zh, '统计时间', 'Counted at')} {report.counted_at}"
-    second += crs
-    figure.text(0.02, 0.033, second.strip(), fontsize=7.5, color="#444444", gid=furniture.FURNITURE)
+    second = f"{bilingual(zh, '统计时间', 'Counted at')} {report.counted_at}"
+    second = "  ".join(part for part in (second if report.counted_at else "", drawn.crs) if part)
+    figure.text(0.02, 0.033, second, fontsize=7.5, color="#444444", gid=furniture.FURNITURE)
     if report.notice:
         notice = report.notice if zh else report.notice.split(" / ")[-1]
         figure.text(0.02, 0.012, notice, fontsize=7.5, color="#8a1c1c", style="italic")
