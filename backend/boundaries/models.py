@@ -7,6 +7,7 @@ needed; point lookups never touch these columns but go through the in-memory loc
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from gis.codes import is_grid_code, is_street_code
 
@@ -36,9 +37,75 @@ class Street(Area):
             raise ValidationError({"code": "A street code is 9 digits (county 6 + street 3)."})
 
 
+class Generation(models.Model):
+    """One set of boundaries put in place at once (after MapIt's `Generation`).
+
+    Re-gridding a street does not overwrite its grids: the old ones stay, with their outlines,
+    retired in the generation that replaced them, because every case keeps pointing at the grid
+    it was filed in. A grid is current while `retired_in` is empty; the generation it was made
+    in and the one it was retired in bound the time it was valid for.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=300, blank=True, help_text="What was imported, and why")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"generation {self.pk} ({self.created_at:%Y-%m-%d %H:%M}) {self.note}"
+
+
+def latest_generation_id() -> int:
+    """The newest generation's id, making the first one when there is none."""
+    latest = Generation.objects.order_by("-id").values_list("pk", flat=True).first()
+    return latest if latest is not None else Generation.objects.create(note="initial").pk
+
+
+class CurrentGridManager(models.Manager):
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(retired_in__isnull=True)
+
+
 class Grid(Area):
+    # Unique among current grids only (the constraint below): a new grid may take the code of
+    # a grid it replaced.
+    code = models.CharField(max_length=14)
     street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="grids")
     community = models.CharField(max_length=100, blank=True)
+    # Set by `save()` when not given: not a field default, which Django would compute (a query)
+    # for every Grid object made, also the unsaved stand-ins a new report is filed with.
+    generation = models.ForeignKey(Generation, on_delete=models.PROTECT, related_name="grids")
+    retired_in = models.ForeignKey(
+        Generation, null=True, blank=True, on_delete=models.PROTECT, related_name="retired_grids"
+    )
+
+    # `Grid.objects` is the current grids: what the locator, the map, the scope and the
+    # statistics mean by "the grids". Reverse and many-to-many access (`street.grids`,
+    # `user.grids`) goes through it too. A case's own `incident.grid` goes through the base
+    # manager (a plain Manager), so an old case still reaches the retired grid it was filed in.
+    all_generations = models.Manager()
+    objects = CurrentGridManager()
+
+    class Meta(Area.Meta):
+        default_manager_name = "objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(retired_in__isnull=True),
+                name="grid_code_unique_among_current",
+            )
+        ]
+
+    def save(self, *args, **kwargs) -> None:
+        # A grid made outside an import (the admin, tests) belongs to the boundaries in place.
+        if self.generation_id is None:
+            self.generation_id = latest_generation_id()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_current(self) -> bool:
+        return self.retired_in_id is None
 
     def clean(self) -> None:
         if not is_grid_code(self.code):

@@ -3,7 +3,7 @@
 import json
 from functools import lru_cache
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
@@ -13,7 +13,9 @@ from .models import Grid, Street
 
 
 def street_features() -> list[dict]:
-    streets = Street.objects.annotate(grid_count=Count("grids")).order_by("code")
+    # A join counts retired grids too; the street's grids are its current ones.
+    current = Q(grids__retired_in__isnull=True)
+    streets = Street.objects.annotate(grid_count=Count("grids", filter=current)).order_by("code")
     return [
         area_feature(
             street,

@@ -1,4 +1,8 @@
-"""Writes to streets and grids. Every change bumps `BoundaryVersion` in the same transaction."""
+"""Writes to streets and grids. Every change bumps `BoundaryVersion` in the same transaction.
+
+Grids are never overwritten under the records that point at them: re-gridding a street
+(`replace=True`) retires its grids in a new `Generation` and adds the new ones beside them.
+"""
 
 import json
 import secrets
@@ -7,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from django.db import transaction
+from django.db import models, transaction
+from shapely import STRtree
 from shapely.geometry import shape
 
 from backend.core.errors import Invalid
@@ -15,7 +20,7 @@ from gis.codes import street_code_of
 from gis.io import Boundary, Problem, boundaries_outside
 from gis.measure import areas_m2
 
-from .models import Area, BoundaryVersion, Grid, Street
+from .models import Area, BoundaryVersion, Generation, Grid, Street, latest_generation_id
 
 Progress = Callable[[int, int], None]
 
@@ -24,6 +29,19 @@ Progress = Callable[[int, int], None]
 class ImportSummary:
     created: int
     updated: int
+    # Filled by a replacing grid import (re-gridding) only.
+    generation: int | None = None
+    street_ids: tuple[int, ...] = ()
+    retired_ids: tuple[int, ...] = ()
+    # (worker, retired grid) assignments carried over to the new grids.
+    assignments_moved: int = 0
+
+
+# An existing grid with records (cases, sites, projects) may have its outline redrawn in place by
+# at most this share of its area (measured as the symmetric difference): enough for coordinates
+# rounded by a file format or a surveyor's small correction, far too little for a new grid under
+# an old code, which must be a new generation (`replace=True`).
+RESHAPE_TOLERANCE = 0.01
 
 
 class BoundaryImportRefused(Invalid):
@@ -60,25 +78,139 @@ def grids_import(
     households_field: str | None = "households",
     community_field: str | None = "community",
     progress: Progress | None = None,
+    replace: bool = False,
+    note: str = "",
 ) -> ImportSummary:
     """Upsert grids by code into the streets their codes name; all or nothing.
 
     A grid must lie inside a street already in the database, and its code must start with that
-    street's code; otherwise the whole file is refused.
+    street's code; otherwise the whole file is refused. Without `replace`, an existing grid that
+    records point at may not change its outline by more than `RESHAPE_TOLERANCE`. With
+    `replace`, every current grid of the streets the file names is retired in a new generation
+    (`note` says why) and the file's grids are added as that generation, codes reused or not;
+    the workers of a retired grid move to the new grids that lie mostly in it.
     """
     streets = {street.code: street for street in Street.objects.all()}
     problems = boundaries_outside(boundaries, [_as_boundary(s) for s in streets.values()])
     if problems:
         raise BoundaryImportRefused(problems)
+    street_ids = sorted({streets[street_code_of(b.code)].pk for b in boundaries})
+    retired: list[Grid] = []
+    if replace:
+        generation_id = Generation.objects.create(note=note[:300]).pk
+        retired = list(Grid.objects.filter(street_id__in=street_ids).prefetch_related("workers"))
+        Grid.objects.filter(pk__in=[g.pk for g in retired]).update(retired_in_id=generation_id)
+    else:
+        problems = _reshaped_with_records(boundaries)
+        if problems:
+            raise BoundaryImportRefused(problems)
+        generation_id = latest_generation_id()
 
     def extra(boundary: Boundary) -> dict:
         community = boundary.properties.get(community_field) if community_field else None
         return {
             "street": streets[street_code_of(boundary.code)],
             "community": str(community or "")[:100],
+            "generation_id": generation_id,
         }
 
-    return _upsert(Grid, boundaries, households_field, progress, extra=extra)
+    summary = _upsert(Grid, boundaries, households_field, progress, extra=extra)
+    if not replace:
+        return summary
+    return ImportSummary(
+        created=summary.created,
+        updated=summary.updated,
+        generation=generation_id,
+        street_ids=tuple(street_ids),
+        retired_ids=tuple(g.pk for g in retired),
+        assignments_moved=_workers_follow(
+            retired, list(Grid.objects.filter(generation_id=generation_id))
+        ),
+    )
+
+
+def _reshaped_with_records(boundaries: list[Boundary]) -> list[Problem]:
+    """A line for each current grid the file would redraw by more than `RESHAPE_TOLERANCE`
+    while records (cases, sites, projects) point at it: they were filed in the old outline."""
+    stored = {g.code: g for g in Grid.objects.filter(code__in=[b.code for b in boundaries])}
+    referenced = _grids_with_records([g.pk for g in stored.values()])
+    problems = []
+    for boundary in boundaries:
+        grid = stored.get(boundary.code)
+        if grid is None or grid.pk not in referenced:
+            continue
+        old = shape(json.loads(grid.geometry))
+        changed_m2 = float(areas_m2([old.symmetric_difference(boundary.geometry)])[0])
+        if changed_m2 > RESHAPE_TOLERANCE * grid.area_m2:
+            problems.append(
+                Problem(
+                    feature=boundary.feature,
+                    code=boundary.code,
+                    field=None,
+                    message=(
+                        f"redraws grid {grid.code} by {changed_m2:,.0f} m² "
+                        f"({changed_m2 / grid.area_m2:.0%} of it), and {referenced[grid.pk]} "
+                        "record(s) (cases, sites, projects) were filed in it; use --replace to "
+                        "retire the street's grids as a new generation and keep them where they "
+                        "were filed"
+                    ),
+                )
+            )
+    return problems
+
+
+def _grids_with_records(grid_ids: list[int]) -> dict[int, int]:
+    """{grid id: rows of other models pointing at it} for the given grids that have any.
+
+    Found through the foreign keys to `Grid` whatever app declares them (cases, hazard sites,
+    housing projects), so the boundaries need not know those apps.
+    """
+    counts: dict[int, int] = {}
+    for relation in Grid._meta.get_fields(include_hidden=True):
+        if not (relation.one_to_many and relation.auto_created) or relation.related_model is Grid:
+            continue
+        rows = (
+            relation.related_model._base_manager.filter(
+                **{f"{relation.field.name}_id__in": grid_ids}
+            )
+            .values(relation.field.attname)
+            .annotate(n=models.Count("pk"))
+            .values_list(relation.field.attname, "n")
+        )
+        for grid_id, n in rows:
+            counts[grid_id] = counts.get(grid_id, 0) + n
+    return counts
+
+
+def _workers_follow(retired: list[Grid], new: list[Grid]) -> int:
+    """Give each new grid the workers of the retired grid most of it lies in, and a retired
+    grid's workers the new grid covering most of it when no new grid lies mostly in it (grids
+    merged); returns the assignments made. The retired grids keep no workers: scope, dispatch
+    and the map list current grids only."""
+    staffed = [g for g in retired if g.workers.all()]
+    if not staffed or not new:
+        return 0
+    old_shapes = [shape(json.loads(g.geometry)) for g in staffed]
+    new_shapes = [shape(json.loads(g.geometry)) for g in new]
+    # Overlap areas in degrees²: only compared with each other, over a street's few kilometres.
+    overlap = np.zeros((len(staffed), len(new)))
+    # query() pairs (index into old_shapes, index into the tree of new_shapes).
+    old_index, new_index = STRtree(new_shapes).query(old_shapes)
+    for i, j in zip(old_index, new_index, strict=True):
+        overlap[i, j] = old_shapes[i].intersection(new_shapes[j]).area
+    owner = overlap.argmax(axis=0)
+    made = 0
+    for i, old in enumerate(staffed):
+        targets = [new[j] for j in range(len(new)) if owner[j] == i and overlap[i, j] > 0]
+        if not targets and overlap[i].max() > 0:
+            targets = [new[int(overlap[i].argmax())]]
+        workers = list(old.workers.all())
+        for grid in targets:
+            # Through the related managers, so that the sockets of these workers hear of it.
+            grid.workers.add(*workers)
+            made += len(workers)
+        old.workers.remove(*workers)
+    return made
 
 
 # Rows written per statement: one statement per row cost more than the rest of an import
@@ -98,7 +230,7 @@ def _upsert(
     texts = shapely.to_geojson(geometries)
     bounds = shapely.bounds(geometries).tolist()
     areas = areas_m2(geometries).tolist()
-    existing = set(model.objects.values_list("code", flat=True))
+    existing = dict(model.objects.values_list("code", "pk"))
     rows = [
         model(
             code=boundary.code,
@@ -116,21 +248,30 @@ def _upsert(
             boundaries, texts, bounds, areas, strict=True
         )
     ]
-    fields = [f.name for f in model._meta.concrete_fields if not f.primary_key and f.name != "code"]
+    for row in rows:
+        row.pk = existing.get(row.code)
+    # An updated grid keeps the generation it was made in.
+    fields = [
+        f.name
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.name not in ("code", "generation", "retired_in")
+    ]
     for start in range(0, len(rows), _BATCH):
-        # INSERT ... ON CONFLICT (code) DO UPDATE: one statement inserts new codes and updates
+        # INSERT ... ON CONFLICT (id) DO UPDATE: one statement inserts new codes and updates
         # known ones (Django's bulk_update built a CASE per field and row, seconds per batch).
+        # The conflict is on the id of the current area of that code, looked up above: a grid
+        # code is unique among current grids only, and ON CONFLICT cannot name a partial index.
         # It sends no post_save, so the version is bumped once, after the last batch.
         model.objects.bulk_create(
             rows[start : start + _BATCH],
             update_conflicts=True,
-            unique_fields=["code"],
+            unique_fields=["pk"],
             update_fields=fields,
         )
         if progress:
             progress(min(start + _BATCH, len(rows)), len(rows))
     boundaries_version_bump()
-    created = len({b.code for b in boundaries} - existing)
+    created = len({b.code for b in boundaries} - existing.keys())
     return ImportSummary(created=created, updated=len(boundaries) - created)
 
 

@@ -173,6 +173,13 @@ class IncidentOut(Schema):
     address: str
     street: str | None
     grid: str | None
+    grid_name: str | None = Field(
+        default=None,
+        description=(
+            "The name of the grid the case is in: after a re-gridding, an old case keeps the "
+            "retired grid it was filed in, whose code a new grid may have taken"
+        ),
+    )
     status: StatusName
     priority: str
     reporter: ReporterOut
@@ -263,6 +270,7 @@ def incident_payload(incident: Incident, *, reveal_reporter: bool) -> dict:
         "address": incident.address,
         "street": incident.street.code if incident.street_id else None,
         "grid": incident.grid.code if incident.grid_id else None,
+        "grid_name": incident.grid.name if incident.grid_id else None,
         "status": incident.status,
         "priority": incident.priority,
         "reporter": {

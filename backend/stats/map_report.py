@@ -42,6 +42,8 @@ def grid_map_report(
             row.counts.overdue,
         )
         for row in table.rows
+        # A retired grid lies under the grids that replaced it: the map draws the current ones.
+        if row.area.is_current
     ]
     # Every street a shown grid lies in, outlined (and named when there are several).
     streets = {row.area.street.code: row.area.street for row in table.rows}

@@ -101,6 +101,10 @@ class GridStatsProperties(CountsOut):
     code: str
     name: str
     street: str
+    retired: bool = Field(
+        default=False,
+        description="A grid replaced by a re-gridding, listed for the cases filed in it",
+    )
 
 
 class StreetStatsProperties(CountsOut):

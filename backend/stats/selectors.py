@@ -12,7 +12,8 @@ reported by them, from the incidents. Residents get 403: statistics are a staff 
 resident's own reports are already in their list. The features are the grids (streets) of the
 caller's scope (all of them for admins and zone-wide supervisors, those of their streets for
 street supervisors, their own grids for workers) plus any other grid (street) holding a case
-they see, e.g. one assigned to them; grids in scope with no case appear with zeros, grids
+they see, e.g. one assigned to them, or a grid retired by a re-gridding (`retired`: true) that
+cases of the period were filed in; grids in scope with no case appear with zeros, grids
 outside it do not appear at all.
 """
 
@@ -94,7 +95,11 @@ def grid_stats(
         incidents = incidents.filter(grid_id=grid_id)
         grids = grids.filter(pk=grid_id)
     counts = _counts(user, incidents, "grid_id", filters, street_ids, grid_id, now, use_rollups)
-    listed = Grid.objects.filter(Q(pk__in=grids.values("pk")) | Q(pk__in=_keys(counts)))
+    # The current grids in scope, and any grid, retired or not, whose cases are counted: a
+    # period before a re-gridding counts cases in the grids they were filed in.
+    listed = Grid.all_generations.filter(
+        Q(pk__in=grids.values("pk")) | Q(pk__in=_keys(counts, counted_only=True))
+    )
     rows = [
         AreaStats(grid, counts.get(grid.pk) or Counts())
         for grid in listed.select_related("street").order_by("code")
@@ -125,6 +130,7 @@ def grid_features(table: StatsTable) -> list[dict]:
             code=row.area.code,
             name=row.area.name,
             street=row.area.street.code,
+            retired=not row.area.is_current,
             **row.counts.as_dict(),
         )
         for row in table.rows
@@ -196,5 +202,7 @@ def _streets_in_scope(user: User, street_ids: list[int] | None) -> QuerySet[Stre
     return Street.objects.all() if street_ids is None else Street.objects.filter(pk__in=street_ids)
 
 
-def _keys(counts: dict) -> list[int]:
-    return [key for key in counts if key is not None]
+def _keys(counts: dict, *, counted_only: bool = False) -> list[int]:
+    """The areas in `counts`; with `counted_only`, those with a case counted (the rollups keep
+    rows that dropped to zero, e.g. for the grids a re-gridding moved the open cases out of)."""
+    return [key for key, n in counts.items() if key is not None and (n.total or not counted_only)]

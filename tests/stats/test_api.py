@@ -19,7 +19,7 @@ def test_grid_stats_are_a_feature_collection_with_geometry(cases, supervisor):
     assert feature["geometry"]["type"] in ("Polygon", "MultiPolygon")
     assert set(feature["properties"]) == {
         "code", "name", "street", "total", "open", "overdue", "closed", "by_category",
-        "median_hours_to_close",
+        "median_hours_to_close", "retired",
     }  # fmt: skip
     assert set(feature["properties"]["by_category"]) == set(CATEGORIES)
     assert body["unassigned"]["total"] > 0

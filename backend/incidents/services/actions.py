@@ -134,10 +134,11 @@ def _enter(incident: Incident, to_status: str, *, from_status: str, now: datetim
 
 
 def _assignee(incident: Incident, username: str) -> User:
-    """A worker of the case's grid; for a case outside every grid, a worker of its street, or
-    any worker when it is outside every street too."""
+    """A worker of the case's grid; for a case outside every grid, or left in a grid retired by a
+    re-gridding (which has no workers), a worker of its street, or any worker when it is outside
+    every street too."""
     workers = User.objects.filter(role=Role.WORKER, is_active=True, username=username)
-    if incident.grid_id is not None:
+    if incident.grid is not None and incident.grid.is_current:
         workers = workers.filter(grids=incident.grid_id)
     elif incident.street_id is not None:
         workers = workers.filter(grids__street=incident.street_id)

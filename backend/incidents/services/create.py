@@ -207,7 +207,9 @@ def _insert(
         street=Street(pk=location.street.pk, code=location.street.code)
         if location.street
         else None,
-        grid=Grid(pk=location.grid.pk, code=location.grid.code) if location.grid else None,
+        grid=Grid(pk=location.grid.pk, code=location.grid.code, name=location.grid.name)
+        if location.grid
+        else None,
         status=Status.REPORTED,
         priority=SEVERITY_PRIORITY.get(report.severity, Priority.NORMAL),
         reporter=reporter,

@@ -3,8 +3,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.boundaries.management.commands._db import boundaries_from_db
+from backend.boundaries.management.commands._regrid import (
+    add_replace_arguments,
+    grids_import_regridding,
+    replace_options_problem,
+)
 from backend.boundaries.models import Grid
-from backend.boundaries.services import BoundaryImportRefused, grids_import
+from backend.boundaries.services import BoundaryImportRefused
 from backend.core.commands import (
     GridgovCommand,
     export_file,
@@ -36,7 +41,9 @@ class Command(GridgovCommand):
         "The households method reports the points used and dropped, and refuses (exit status 2) "
         "when no point lies inside the street, when the households inside are under half of "
         "--households-per-grid, or when a grid with no households is larger than "
-        "--empty-grid-max-km2."
+        "--empty-grid-max-km2. "
+        "A street that has grids already is re-gridded with --import --replace (docs/gis.md, "
+        "re-gridding)."
     )
 
     def add_arguments(self, parser) -> None:
@@ -73,10 +80,16 @@ class Command(GridgovCommand):
             "--out", type=export_file, help="write the grids here (.geojson, .gpkg or .csv)"
         )
         parser.add_argument("--import", dest="do_import", action="store_true")
+        add_replace_arguments(parser)
 
     def handle(self, *, street: str, method: str, **options) -> None:
         if not options["out"] and not options["do_import"]:
             raise CommandError(_("give --out FILE, --import or both"))
+        problem = replace_options_problem(options)
+        if problem is None and options["replace"] and not options["do_import"]:
+            problem = _("--replace re-grids the street in the database: give it with --import")
+        if problem:
+            raise CommandError(problem)
         try:
             boundary = self._street(street, options["streets"], options["encoding"])
             cells, households = self._cut(street, boundary.geometry, method, options)
@@ -119,7 +132,7 @@ class Command(GridgovCommand):
             write_boundaries(grids, options["out"])
             self.stdout.write(f"written to {options['out']}")
         if options["do_import"]:
-            self._import(street, grids)
+            self._import(street, grids, method, options)
 
     def _street(self, code: str, path: str | None, encoding: str | None):
         if path is None:
@@ -181,19 +194,30 @@ class Command(GridgovCommand):
         )
         return [cell for cell, _ in result], [count for _, count in result]
 
-    def _import(self, street: str, grids) -> None:
+    def _import(self, street: str, grids, method: str, options: dict) -> None:
         # Upsert by code would leave a street's other grids in place, overlapping the new ones.
         others = Grid.objects.filter(street__code=street).exclude(code__in=[g.code for g in grids])
-        if others.exists():
+        if not options["replace"] and others.exists():
             raise CommandError(
-                f"street {street} already has {others.count()} grid(s) the new set does not "
-                "replace; remove them first, or write --out and review"
+                _(
+                    "street %(street)s already has %(count)d grid(s) the new set does not "
+                    "replace; use --replace to retire the street's grids as a new generation "
+                    "(cases keep the grid they were filed in), or write --out and review"
+                )
+                % {"street": street, "count": others.count()}
             )
         try:
-            summary = grids_import(boundaries=grids)
+            summary, lines = grids_import_regridding(
+                boundaries=grids,
+                replace=options["replace"],
+                relocate_open=options["relocate_open"],
+                note=f"generate-grids --street {street} --method {method}",
+            )
         except BoundaryImportRefused as refused:
             raise CommandError("; ".join(str(p) for p in refused.problems)) from refused
         self.stdout.write(f"imported ({summary.created} new, {summary.updated} updated)")
+        for line in lines:
+            self.stdout.write(line)
 
 
 def _nothing_written(where: str, reason: str) -> str:

@@ -3,8 +3,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.boundaries.management.commands._db import as_boundary
+from backend.boundaries.management.commands._regrid import (
+    add_replace_arguments,
+    grids_import_regridding,
+    replace_options_problem,
+)
 from backend.boundaries.models import Street
-from backend.boundaries.services import BoundaryImportRefused, grids_import, streets_import
+from backend.boundaries.services import BoundaryImportRefused, streets_import
 from backend.core.commands import GridgovCommand
 from gis.codes import street_code_of
 from gis.io import Boundary, BoundaryFileError, read_boundaries
@@ -15,7 +20,8 @@ class Command(GridgovCommand):
     help = gettext_lazy(
         "Import streets or grids from GeoJSON, GeoPackage or Shapefile: upsert by code, all or "
         "nothing. Any CRS pyproj knows is reprojected to WGS-84; --source-crs gcj02|bd09 for "
-        "files from Chinese consumer maps."
+        "files from Chinese consumer maps. Re-gridding a street: --level grid --replace "
+        "(docs/gis.md, re-gridding)."
     )
 
     def add_arguments(self, parser) -> None:
@@ -32,8 +38,14 @@ class Command(GridgovCommand):
             default=None,
             help="text encoding of a Shapefile without .cpg, e.g. GBK (default: detected)",
         )
+        add_replace_arguments(parser)
 
     def handle(self, *, file: str, level: str, **options) -> None:
+        problem = replace_options_problem(options)
+        if problem is None and options["replace"] and level != "grid":
+            problem = _("--replace re-grids streets: give it with --level grid")
+        if problem:
+            raise CommandError(problem)
         try:
             loaded = read_boundaries(
                 file,
@@ -53,15 +65,24 @@ class Command(GridgovCommand):
         if loaded.problems:
             self._refuse(file, loaded.problems)
         self.stderr.write(f"{file}: {len(loaded.boundaries)} {level}s read ({loaded.crs})")
-        importer = streets_import if level == "street" else grids_import
-        extra = {} if level == "street" else {"community_field": options["community_field"]}
+        lines: list[str] = []
         try:
-            summary = importer(
-                boundaries=loaded.boundaries,
-                households_field=options["households_field"],
-                progress=self._progress,
-                **extra,
-            )
+            if level == "street":
+                summary = streets_import(
+                    boundaries=loaded.boundaries,
+                    households_field=options["households_field"],
+                    progress=self._progress,
+                )
+            else:
+                summary, lines = grids_import_regridding(
+                    boundaries=loaded.boundaries,
+                    replace=options["replace"],
+                    relocate_open=options["relocate_open"],
+                    note=f"import-boundaries {file}"[:300],
+                    households_field=options["households_field"],
+                    community_field=options["community_field"],
+                    progress=self._progress,
+                )
         except BoundaryImportRefused as refused:
             if level == "grid":
                 self._offset_hint(file, loaded.boundaries)
@@ -70,6 +91,8 @@ class Command(GridgovCommand):
             f"{file}: imported {len(loaded.boundaries)} {level}s "
             f"({summary.created} new, {summary.updated} updated)"
         )
+        for line in lines:
+            self.stdout.write(f"{file}: {line}")
 
     def _refuse(self, file: str, problems: list) -> None:
         for problem in problems:

@@ -1,0 +1,84 @@
+"""The grid import of `import-boundaries --level grid` and `generate-grids --import`, with
+re-gridding (`--replace`) and the moving of open cases (`--relocate-open`).
+
+Not a command itself. It is the one place where the boundaries commands reach into the cases:
+retiring grids and moving their open cases must commit together, or not at all.
+"""
+
+from django.core.management.base import CommandParser
+from django.db import transaction
+
+from backend.boundaries.models import Grid
+from backend.boundaries.services import ImportSummary, Progress, grids_import
+from backend.incidents.services.relocation import (
+    incidents_relocate_from_grids,
+    open_incidents_in_grids,
+)
+from gis.io import Boundary
+
+REPLACE_HELP = (
+    "re-grid: retire every current grid of the streets named by the new grids' codes as a new "
+    "boundary generation and add the new grids (codes may be reused); old cases keep the "
+    "retired grid they were filed in, workers move to the new grids that lie mostly in their "
+    "old ones. Without it, a grid that cases were filed in may not be redrawn."
+)
+RELOCATE_HELP = (
+    "with --replace: move the open cases of the streets' retired grids into the new grid "
+    "holding their point, each move in the case's timeline; closed cases never move"
+)
+
+
+def add_replace_arguments(parser: CommandParser) -> None:
+    parser.add_argument("--replace", action="store_true", help=REPLACE_HELP)
+    parser.add_argument("--relocate-open", action="store_true", help=RELOCATE_HELP)
+
+
+def replace_options_problem(options: dict) -> str | None:
+    if options["relocate_open"] and not options["replace"]:
+        return "--relocate-open moves cases out of retired grids: give it with --replace"
+    return None
+
+
+@transaction.atomic
+def grids_import_regridding(
+    *,
+    boundaries: list[Boundary],
+    replace: bool,
+    relocate_open: bool,
+    note: str,
+    progress: Progress | None = None,
+    **fields: str | None,
+) -> tuple[ImportSummary, list[str]]:
+    """Import grids (`fields`: households_field, community_field), re-gridding with
+    `replace`; returns the summary and the lines that tell what happened to grids and cases."""
+    summary = grids_import(
+        boundaries=boundaries, progress=progress, replace=replace, note=note, **fields
+    )
+    if not replace:
+        return summary, []
+    lines = [
+        f"generation {summary.generation}: {len(summary.retired_ids)} grid(s) retired, "
+        f"{summary.created + summary.updated} added; {summary.assignments_moved} worker "
+        "assignment(s) moved to the new grids; closed cases stay in the grids they were filed in"
+    ]
+    # Every retired grid of these streets, not only this run's: a second --replace with
+    # --relocate-open also collects what an earlier re-gridding left behind.
+    retired = list(
+        Grid.all_generations.filter(
+            street_id__in=summary.street_ids, retired_in__isnull=False
+        ).values_list("pk", flat=True)
+    )
+    if relocate_open:
+        moved = incidents_relocate_from_grids(grid_ids=retired)
+        lines.append(
+            f"{moved.moved} open case(s) moved to the new grids ({moved.outside} in no new "
+            "grid, now with the supervisors); each move is in the case's timeline"
+        )
+    else:
+        staying = open_incidents_in_grids(grid_ids=retired)
+        if staying:
+            lines.append(
+                f"{staying} open case(s) stay in the retired grids they were filed in (the "
+                "supervisors see them; the new grids' workers do not): --relocate-open moves them"
+            )
+    return summary, lines
