@@ -140,7 +140,8 @@ def _reshaped_with_records(boundaries: list[Boundary]) -> list[Problem]:
         if grid is None or grid.pk not in referenced:
             continue
         old = shape(json.loads(grid.geometry))
-        changed_m2 = float(areas_m2([old.symmetric_difference(boundary.geometry)])[0])
+        changed = old.symmetric_difference(boundary.geometry)
+        changed_m2 = 0.0 if changed.is_empty else float(areas_m2([changed])[0])
         if changed_m2 > RESHAPE_TOLERANCE * grid.area_m2:
             problems.append(
                 Problem(

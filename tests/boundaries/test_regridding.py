@@ -320,3 +320,16 @@ def test_a_grid_code_is_unique_among_current_grids_only(two_streets, tmp_path):
     current.pk = None
     with pytest.raises(IntegrityError), transaction.atomic():
         current.save()
+
+
+def test_importing_the_same_grids_again_over_cases_changes_nothing(
+    two_streets, as_resident, tmp_path
+):
+    submit(as_resident, at=IN_GRID_1_01)
+    path = grids_file(tmp_path, west_cells(2, 2))
+    regrid(tmp_path, columns=2, rows=2, relocate_open=True)
+    before = list(Grid.all_generations.values_list("pk", "code", "geometry", "retired_in"))
+
+    call_command("import_boundaries", path, level="grid", stdout=StringIO(), stderr=StringIO())
+
+    assert list(Grid.all_generations.values_list("pk", "code", "geometry", "retired_in")) == before
