@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 from shapely import STRtree
 from shapely.geometry import shape
 
@@ -148,13 +149,18 @@ def _reshaped_with_records(boundaries: list[Boundary]) -> list[Problem]:
                     feature=boundary.feature,
                     code=boundary.code,
                     field=None,
-                    message=(
-                        f"redraws grid {grid.code} by {changed_m2:,.0f} m² "
-                        f"({changed_m2 / grid.area_m2:.0%} of it), and {referenced[grid.pk]} "
-                        "record(s) (cases, sites, projects) were filed in it; use --replace to "
-                        "retire the street's grids as a new generation and keep them where they "
-                        "were filed"
-                    ),
+                    message=_(
+                        "redraws grid %(code)s by %(changed)s m² (%(share)s of it), and "
+                        "%(records)d record(s) (cases, sites, projects) were filed in it; use "
+                        "--replace to retire the street's grids as a new generation and keep "
+                        "them where they were filed"
+                    )
+                    % {
+                        "code": grid.code,
+                        "changed": f"{changed_m2:,.0f}",
+                        "share": f"{changed_m2 / grid.area_m2:.0%}",
+                        "records": referenced[grid.pk],
+                    },
                 )
             )
     return problems

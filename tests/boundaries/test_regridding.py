@@ -12,6 +12,7 @@ from shapely.geometry import box, mapping
 
 from backend.accounts.models import Role, User
 from backend.boundaries.models import Generation, Grid
+from backend.cli import main
 from backend.incidents.models import Incident, TimelineEntry
 from backend.realtime.models import Event
 from backend.stats.selectors import StatsFilters, grid_stats
@@ -333,3 +334,18 @@ def test_importing_the_same_grids_again_over_cases_changes_nothing(
     call_command("import_boundaries", path, level="grid", stdout=StringIO(), stderr=StringIO())
 
     assert list(Grid.all_generations.values_list("pk", "code", "geometry", "retired_in")) == before
+
+
+def test_the_refusal_to_regrid_without_replace_is_chinese_under_a_chinese_locale(
+    two_streets, monkeypatch, capsys
+):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    with pytest.raises(SystemExit) as exited:
+        main(
+            ["gridgov", "generate-grids", "--street", WEST, "--method", "square",
+             "--cell-area-m2", "4000000", "--import"]
+        )  # fmt: skip
+    assert exited.value.code == 2
+    assert "请用 --replace" in capsys.readouterr().err

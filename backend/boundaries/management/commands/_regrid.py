@@ -7,6 +7,7 @@ retiring grids and moving their open cases must commit together, or not at all.
 
 from django.core.management.base import CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from backend.boundaries.models import Grid
 from backend.boundaries.services import ImportSummary, Progress, grids_import
@@ -35,7 +36,7 @@ def add_replace_arguments(parser: CommandParser) -> None:
 
 def replace_options_problem(options: dict) -> str | None:
     if options["relocate_open"] and not options["replace"]:
-        return "--relocate-open moves cases out of retired grids: give it with --replace"
+        return _("--relocate-open moves cases out of retired grids: give it with --replace")
     return None
 
 
@@ -57,9 +58,17 @@ def grids_import_regridding(
     if not replace:
         return summary, []
     lines = [
-        f"generation {summary.generation}: {len(summary.retired_ids)} grid(s) retired, "
-        f"{summary.created + summary.updated} added; {summary.assignments_moved} worker "
-        "assignment(s) moved to the new grids; closed cases stay in the grids they were filed in"
+        _(
+            "generation %(generation)d: %(retired)d grid(s) retired, %(added)d added; "
+            "%(moved)d worker assignment(s) moved to the new grids; closed cases stay in the "
+            "grids they were filed in"
+        )
+        % {
+            "generation": summary.generation,
+            "retired": len(summary.retired_ids),
+            "added": summary.created + summary.updated,
+            "moved": summary.assignments_moved,
+        }
     ]
     # Every retired grid of these streets, not only this run's: a second --replace with
     # --relocate-open also collects what an earlier re-gridding left behind.
@@ -71,14 +80,21 @@ def grids_import_regridding(
     if relocate_open:
         moved = incidents_relocate_from_grids(grid_ids=retired)
         lines.append(
-            f"{moved.moved} open case(s) moved to the new grids ({moved.outside} in no new "
-            "grid, now with the supervisors); each move is in the case's timeline"
+            _(
+                "%(moved)d open case(s) moved to the new grids (%(outside)d in no new grid, now "
+                "with the supervisors); each move is in the case's timeline"
+            )
+            % {"moved": moved.moved, "outside": moved.outside}
         )
     else:
         staying = open_incidents_in_grids(grid_ids=retired)
         if staying:
             lines.append(
-                f"{staying} open case(s) stay in the retired grids they were filed in (the "
-                "supervisors see them; the new grids' workers do not): --relocate-open moves them"
+                _(
+                    "%(count)d open case(s) stay in the retired grids they were filed in (the "
+                    "supervisors see them; the new grids' workers do not): --relocate-open "
+                    "moves them"
+                )
+                % {"count": staying}
             )
     return summary, lines
