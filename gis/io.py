@@ -150,14 +150,8 @@ def read_boundaries(
     """
     path = str(path)
     frame, text = _read_frame(path, layer, encoding)
-    if code_field not in frame.columns:
-        fields = ", ".join(str(c) for c in frame.columns if c != "geometry") or "none"
-        problem = Problem(
-            None,
-            None,
-            code_field,
-            _("no such field in the file (fields: {fields})").format(fields=fields),
-        )
+    problem = _unusable_frame_problem(frame, code_field)
+    if problem is not None:
         return BoundaryFile(path, _crs_label(frame), [], [problem], **text)
     frame, crs_label, crs_problem = _to_wgs84(frame, path, source_crs)
     if crs_problem is not None:
@@ -212,14 +206,8 @@ def read_features(
     """
     path = str(path)
     frame, text = _read_frame(path, layer, encoding)
-    if code_field not in frame.columns:
-        fields = ", ".join(str(c) for c in frame.columns if c != "geometry") or "none"
-        problem = Problem(
-            None,
-            None,
-            code_field,
-            _("no such field in the file (fields: {fields})").format(fields=fields),
-        )
+    problem = _unusable_frame_problem(frame, code_field)
+    if problem is not None:
         return BoundaryFile(path, _crs_label(frame), [], [problem], **text)
     frame, crs_label, crs_problem = _to_wgs84(frame, path, source_crs)
     if crs_problem is not None:
@@ -244,6 +232,17 @@ def read_features(
         )
         result.boundaries.append(boundary)
     return result
+
+
+def _unusable_frame_problem(frame: gpd.GeoDataFrame, code_field: str) -> Problem | None:
+    """The file-level problem that stops a read before any feature: no features, no code field."""
+    if frame.empty:
+        return Problem(None, None, None, _("the file has no features"))
+    if code_field not in frame.columns:
+        fields = ", ".join(str(c) for c in frame.columns if c != "geometry") or "none"
+        message = _("no such field in the file (fields: {fields})").format(fields=fields)
+        return Problem(None, None, code_field, message)
+    return None
 
 
 def _read_frame(

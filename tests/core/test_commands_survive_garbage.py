@@ -16,7 +16,8 @@ REPO = Path(__file__).resolve().parents[2]
 GRID = f"{WEST}01001"
 
 # {missing}: a path in a folder that does not exist; {nofile}: a file that does not exist;
-# {projected}, {plain_csv}, {junk}, {empty}, {not_features}, {points}: files made below.
+# {projected}, {plain_csv}, {junk}, {empty}, {not_features}, {no_features}, {points}: files made
+# below; {folder}: a folder where a file is expected.
 GARBAGE: dict[str, list[str]] = {
     "import_boundaries": [
         "{nofile} --level street",
@@ -25,6 +26,8 @@ GARBAGE: dict[str, list[str]] = {
         "{junk} --level grid",
         "{empty} --level grid",
         "{not_features} --level street",
+        "{no_features} --level street",
+        "{folder} --level street",
         "{points} --level grid",
         "{points} --level street --code-field nope",
         "{projected} --level street --source-crs EPSG:999999",
@@ -40,6 +43,7 @@ GARBAGE: dict[str, list[str]] = {
         "{junk}",
         "{empty}",
         "{not_features}",
+        "{no_features}",
         "{points}",
         "{projected} --streets {nofile}",
         "{projected} --streets {junk}",
@@ -92,6 +96,9 @@ GARBAGE: dict[str, list[str]] = {
         "--what grid-stats --from yesterday --out x.geojson",
         "--what grid-stats --from 2026-01-01T08:00 --out x.geojson",
         "--what grid-stats --from 2026-02-01 --to 2026-01-01 --out x.geojson",
+        "--what grid-stats --to 9999-12-31 --out x.geojson",
+        "--what grid-stats --from 0001-01-01 --out x.geojson",
+        "--what grid-stats --from 0001-01-01T00:00+08:00 --out x.geojson",
         "--what grids",
     ],
     "map_report": [
@@ -101,6 +108,7 @@ GARBAGE: dict[str, list[str]] = {
         "--out map.png --street 999999999",
         "--out map.png --from 2026-02-30",
         "--out map.png --from 2026-02-01 --to 2026-01-01",
+        "--out map.png --to 9999-12-31",
         "--out map.png --language klingon",
         "--out .",
     ],
@@ -135,6 +143,7 @@ def files(tmp_path, monkeypatch) -> dict[str, str]:
     (tmp_path / "junk.geojson").write_bytes(bytes(range(256)) * 4)
     (tmp_path / "empty.geojson").write_bytes(b"")
     (tmp_path / "not-features.geojson").write_text('{"hello": [1, 2, 3]}')
+    (tmp_path / "no-features.geojson").write_text('{"type": "FeatureCollection", "features": []}')
     return {
         "missing": str(tmp_path / "no-such-folder"),
         "nofile": str(tmp_path / "no-such-file.geojson"),
@@ -144,6 +153,8 @@ def files(tmp_path, monkeypatch) -> dict[str, str]:
         "junk": str(tmp_path / "junk.geojson"),
         "empty": str(tmp_path / "empty.geojson"),
         "not_features": str(tmp_path / "not-features.geojson"),
+        "no_features": str(tmp_path / "no-features.geojson"),
+        "folder": str(tmp_path),
     }
 
 

@@ -18,6 +18,7 @@ def parse_moment(value: str | None, *, end: bool) -> datetime | None:
     except ValueError:
         pass
     else:
+        _check_year(value, day.year)
         return day_start(day + timedelta(days=1) if end else day)
     try:
         moment = datetime.fromisoformat(value)
@@ -27,7 +28,17 @@ def parse_moment(value: str | None, *, end: bool) -> datetime | None:
         ) from error
     if moment.utcoffset() is None:
         raise CommandError(_("%(value)r needs an offset, e.g. +08:00") % {"value": value})
+    _check_year(value, moment.year)
     return moment
+
+
+def _check_year(value: str, year: int) -> None:
+    # Year 1 or 9999 overflows once moved to UTC or to the next day (the API's rule too).
+    if not 2 <= year <= 9998:
+        raise CommandError(
+            _("%(value)r is out of range: give a date between the years 2 and 9998")
+            % {"value": value}
+        )
 
 
 def parse_period(date_from: str | None, date_to: str | None) -> tuple[datetime | None, ...]:
