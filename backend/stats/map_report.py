@@ -8,7 +8,7 @@ import json
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
@@ -66,7 +66,8 @@ def grid_map_report(
             for _, s in sorted(streets.items())
         ],
     )
-    return render_map_report(report, fmt=fmt)
+    # The command's --language (or the API's Chinese default): zh prints Chinese then English.
+    return render_map_report(report, fmt=fmt, language=translation.get_language() or "zh-hans")
 
 
 def period_text(created_from: datetime | None, created_to: datetime | None) -> str:

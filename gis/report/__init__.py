@@ -40,10 +40,14 @@ __all__ = [
 
 
 def draw_map_report(
-    report: MapReport, *, worst: int = 8, font_path: str | None = "auto"
+    report: MapReport,
+    *,
+    worst: int = 8,
+    font_path: str | None = "auto",
+    language: str = "zh-hans",
 ) -> plt.Figure:
     """The page as a matplotlib Figure (A4 landscape, inches); the caller closes it."""
-    with _fonts(font_path) as zh:
+    with _fonts(font_path, language) as zh:
         return draw_page(report, zh=zh, worst=worst)
 
 
@@ -55,9 +59,13 @@ def render_map_report(
     dpi: int = 150,
     worst: int = 8,
     font_path: str | None = "auto",
+    language: str = "zh-hans",
 ) -> bytes:
-    """Draw the report page; write it to `out` if given and return the PNG or PDF bytes."""
-    with _fonts(font_path) as zh:
+    """Draw the report page; write it to `out` if given and return the PNG or PDF bytes.
+
+    `language` 'zh-hans' (or any zh) prints Chinese first and English second; 'en' prints
+    English only, as does a machine without a CJK font."""
+    with _fonts(font_path, language) as zh:
         figure = draw_page(report, zh=zh, worst=worst)
         buffer = io.BytesIO()
         with quiet_font_subsetting():
@@ -72,14 +80,17 @@ def render_map_report(
 
 
 @contextmanager
-def _fonts(font_path: str | None) -> Iterator[bool]:
+def _fonts(font_path: str | None, language: str) -> Iterator[bool]:
     # rcParams for the page: the CJK font's SC face first (or English only, with a warning),
-    # TrueType (42) in PDFs so text stays text. Yields whether Chinese can be drawn.
-    font_path = cjk_font_path() if font_path == "auto" else font_path
+    # TrueType (42) in PDFs so text stays text. Yields whether Chinese is printed.
+    if not language.lower().startswith("zh"):
+        font_path = None  # English asked for: no font to look for, nothing to warn about
+    elif font_path == "auto":
+        font_path = cjk_font_path()
     family = ["DejaVu Sans"]
     if font_path is not None:
         family = [cjk_family(font_path), "DejaVu Sans"]
-    else:
+    elif language.lower().startswith("zh"):
         warnings.warn(
             "no CJK font found (install fonts-noto-cjk); the map report is in English only",
             RuntimeWarning,

@@ -5,12 +5,14 @@ import io
 import itertools
 import logging
 import re
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
 import matplotlib.pyplot as plt
 import pytest
 import shapely
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from gis.measure import utm_crs_for
@@ -224,3 +226,16 @@ def test_a_label_wider_than_its_grid_is_left_out():
     assert place_labels([request], metres_per_pt=1.0, text_size_pt=lambda text: (20.0, 8.0)) == [
         None
     ]
+
+
+def test_an_english_page_prints_no_chinese_and_warns_of_nothing():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figure = draw_map_report(eighty_grids(), language="en")
+    try:
+        figure.canvas.draw()
+        shown = [t.get_text() for t in figure.findobj(Text)]
+        assert "Open and overdue cases per grid" in " ".join(shown)
+        assert not [text for text in shown if re.search(r"[\u3400-\u9fff]", text)]
+    finally:
+        plt.close(figure)
