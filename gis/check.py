@@ -44,6 +44,7 @@ from gis.problems import (
     is_polygonal,
     polygonal_parts,
 )
+from gis.tolerances import NODE_SNAP_DEG
 
 __all__ = [
     "BORDER_SNAP_DEG",
@@ -136,12 +137,14 @@ def check_boundaries(
     streets: Sequence[Boundary] | None = None,
     *,
     options: CheckOptions | None = None,
+    street_gaps: bool = True,
 ) -> CheckReport:
     """Check grids (and, given them, their streets) for every defect kind; EPSG:4326 input.
 
     Geometries may be anything a file holds (None, invalid, lines): each is reported, and invalid
     ones take part in the topology checks in their `make_valid` form, so one bad ring does not
-    hide an overlap next to it. Without streets, gaps are the holes the grids enclose.
+    hide an overlap next to it. Without streets, or with `street_gaps=False` (a file holding
+    some of a street's grids, as an import may), gaps are the holes the grids enclose.
     """
     options = options or CheckOptions()
     streets = list(streets or [])
@@ -157,11 +160,12 @@ def check_boundaries(
     checker.slivers(grids, grid_shapes)
     checker.households(grids)
     checker.overlaps(grids, grid_shapes)
-    if streets:
+    if streets and street_gaps:
         checker.gaps_in_streets(grids, streets, street_shapes, grid_shapes)
-        checker.outside_streets(grids, grid_shapes, streets, street_shapes)
     else:
         checker.enclosed_gaps(grids, grid_shapes)
+    if streets:
+        checker.outside_streets(grids, grid_shapes, streets, street_shapes)
 
     order = {ERROR: 0, WARNING: 1}
     problems.sort(key=lambda p: (order[p.severity], p.kind, p.codes, p.features))
@@ -465,13 +469,17 @@ class _Checker:
             return
         tree = STRtree(present)
         union = shapely.union_all(present)
+        # A rim left open by a float's width (two grids' edges 1e-15° apart) still encloses the
+        # hole: close the rims by NODE_SNAP_DEG, then take each hole back out of the grids.
+        closed = shapely.buffer(union, NODE_SNAP_DEG, join_style="mitre")
         holes = [
             shapely.Polygon(ring)
-            for polygon in shapely.get_parts(union)
+            for polygon in shapely.get_parts(closed)
             for ring in polygon.interiors
         ]
         for hole in holes:
-            for piece, area in self._gap_pieces(hole):
+            gap = shapely.difference(shapely.buffer(hole, NODE_SNAP_DEG, join_style="mitre"), union)
+            for piece, area in self._gap_pieces(gap):
                 bordering = [
                     grids[owners[k]] for k, _length in shared_borders(piece, present, tree)
                 ]

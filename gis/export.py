@@ -1,12 +1,17 @@
-"""Writing boundaries and per-grid tables for QGIS and spreadsheets: GeoJSON, GeoPackage, CSV,
-XLSX.
+"""Writing boundaries and per-grid tables for QGIS and spreadsheets: GeoJSON, GeoPackage,
+Shapefile, CSV, XLSX.
 
-The first three are EPSG:4326 lon/lat. GeoJSON follows RFC 7946 (no crs member, 7 decimals,
-about a centimetre); the GeoPackage layer declares EPSG:4326; the CSV has the geometry as WKT in
-its first column (QGIS "Add Delimited Text Layer" finds it), a UTF-8 BOM so Excel reads Chinese
-names, text in quotes and a .csvt sidecar giving the column types (QGIS reads it). Excel ignores
-both quotes and .csvt and shows a 14-digit code as 2.10404E+13, so for Excel there is XLSX: the
-same table without the geometry, codes and names as text cells, counts as numbers.
+All but XLSX are EPSG:4326 lon/lat, or the `crs` given (GeoPackage, Shapefile). GeoJSON follows
+RFC 7946 (no crs member, 7 decimals, about a centimetre); the GeoPackage layer and the
+Shapefile's .prj declare their CRS; the Shapefile (`.shp`, or zipped `.shp.zip`) has a .cpg
+saying UTF-8; the CSV has the geometry as WKT in its first column (QGIS "Add Delimited Text
+Layer" finds it), a UTF-8 BOM so Excel reads Chinese names, text in quotes and a .csvt sidecar
+giving the column types (QGIS reads it). Excel ignores both quotes and .csvt and shows a 14-digit
+code as 2.10404E+13, so for Excel there is XLSX: the same table without the geometry, codes and
+names as text cells, counts as numbers.
+
+Polygons that tile are written so that they still tile when read back: neighbours share every
+vertex of their common edges (`gis.coverage`), rounded alike, densified before reprojecting.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -16,28 +21,35 @@ from typing import Any, Literal
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import pyproj
 import shapely
 from shapely.geometry import shape
 
+from gis.coverage import coverage_noded, coverage_rounded
 from gis.i18n import _
 from gis.io import Boundary
 from gis.problems import PROBLEM_FIELDS, CheckReport
+from gis.tolerances import DENSIFY_DEG, GEOJSON_DECIMALS
 
-Format = Literal["geojson", "gpkg", "csv", "xlsx"]
-FORMATS: tuple[Format, ...] = ("geojson", "gpkg", "csv", "xlsx")
+Format = Literal["geojson", "gpkg", "shp", "csv", "xlsx"]
+FORMATS: tuple[Format, ...] = ("geojson", "gpkg", "shp", "csv", "xlsx")
 _SUFFIXES: dict[str, Format] = {
     ".geojson": "geojson",
     ".json": "geojson",
     ".gpkg": "gpkg",
+    ".shp": "shp",
+    ".shp.zip": "shp",  # GDAL writes and reads a zipped Shapefile by that name
     ".csv": "csv",
     ".xlsx": "xlsx",
 }
+_SHAPEFILE_SIDECARS = (".shx", ".dbf", ".prj", ".cpg")
 
 
 def format_for(path: str | Path, fmt: str | None = None) -> Format:
     """The export format named, or the one the file name's suffix implies; a name whose suffix
     says another format is refused (a GeoPackage called .geojson fools every program)."""
-    suffix = Path(path).suffix.lower()
+    name = Path(path).name.lower()
+    suffix = ".shp.zip" if name.endswith(".shp.zip") else Path(name).suffix
     if fmt is not None:
         if fmt not in FORMATS:
             message = _("unknown format {fmt!r}; one of {formats}")
@@ -77,19 +89,36 @@ def features_frame(features: Iterable[Mapping[str, Any]]) -> gpd.GeoDataFrame:
 
 
 def write_frame(
-    frame: gpd.GeoDataFrame, path: str | Path, fmt: str | None = None, *, layer: str = "grids"
+    frame: gpd.GeoDataFrame,
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    layer: str = "grids",
+    crs: str | None = None,
 ) -> Path:
-    """Write an EPSG:4326 frame as GeoJSON, GeoPackage (layer `layer`), CSV or XLSX (sheet
-    `layer`, no geometry); returns the path."""
+    """Write an EPSG:4326 frame as GeoJSON, GeoPackage (layer `layer`), Shapefile, CSV or XLSX
+    (sheet `layer`, no geometry), in `crs` (GeoPackage, Shapefile; default and always else
+    EPSG:4326); returns the path."""
     path = Path(path)
     fmt = format_for(path, fmt)
+    write_frame_crs_check(fmt, crs)
     frame = frame.to_crs("EPSG:4326") if frame.crs is not None else frame.set_crs("EPSG:4326")
+    frame = _tiled_for_writing(frame, fmt, crs)
     # A stale file would otherwise gain a second layer (GPKG) or refuse to be replaced.
     path.unlink(missing_ok=True)
     if fmt == "geojson":
-        frame.to_file(path, driver="GeoJSON", engine="pyogrio", layer_options={"RFC7946": "YES"})
+        options = {"RFC7946": "YES", "COORDINATE_PRECISION": GEOJSON_DECIMALS}
+        frame.to_file(path, driver="GeoJSON", engine="pyogrio", layer_options=options)
     elif fmt == "gpkg":
         frame.to_file(path, driver="GPKG", engine="pyogrio", layer=layer)
+    elif fmt == "shp":
+        if path.suffix.lower() == ".shp":
+            for sidecar in _SHAPEFILE_SIDECARS:
+                path.with_suffix(sidecar).unlink(missing_ok=True)
+        # The .cpg says UTF-8, so QGIS and ArcGIS read Chinese names without guessing.
+        frame.to_file(
+            path, driver="ESRI Shapefile", engine="pyogrio", layer_options={"ENCODING": "UTF-8"}
+        )
     elif fmt == "xlsx":
         # GDAL writes text columns as shared strings, which Excel shows as they are.
         table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
@@ -113,9 +142,43 @@ def write_boundaries(
     fmt: str | None = None,
     *,
     layer: str = "grids",
+    crs: str | None = None,
 ) -> Path:
-    """Write boundaries in any export format (by `fmt` or the file suffix)."""
-    return write_frame(boundaries_frame(boundaries), path, fmt, layer=layer)
+    """Write EPSG:4326 boundaries in any export format (by `fmt` or the file suffix), in `crs`."""
+    return write_frame(boundaries_frame(boundaries), path, fmt, layer=layer, crs=crs)
+
+
+def write_frame_crs_check(fmt: Format, crs: str | None) -> None:
+    """ValueError unless `fmt` can be written in `crs` (GeoPackage and Shapefile in any CRS
+    pyproj knows, the others in EPSG:4326 only)."""
+    if crs is not None and not _is_wgs84(crs) and fmt not in ("gpkg", "shp"):
+        message = _("{fmt} is written in EPSG:4326 only, not {crs}; write gpkg or shp")
+        raise ValueError(message.format(fmt=fmt, crs=crs))
+
+
+def _tiled_for_writing(frame: gpd.GeoDataFrame, fmt: Format, crs: str | None) -> gpd.GeoDataFrame:
+    """The frame as it will be written: noded, then rounded (GeoJSON) or densified and
+    reprojected (another CRS), so polygons that tile in EPSG:4326 tile in the file too."""
+    geometries = frame.geometry.to_numpy()
+    if fmt == "geojson":
+        geometries = coverage_rounded(geometries, GEOJSON_DECIMALS)
+    elif fmt != "xlsx":
+        geometries = coverage_noded(geometries)
+    frame = frame.set_geometry(gpd.GeoSeries(geometries, crs="EPSG:4326", index=frame.index))
+    if crs is None or _is_wgs84(crs):
+        return frame
+    # An edge is straight in EPSG:4326; projected point by point it would become a chord that
+    # leaves the neighbours' vertices on it behind. Densified first, it keeps its line.
+    densified = shapely.segmentize(frame.geometry.to_numpy(), DENSIFY_DEG)
+    frame = frame.set_geometry(gpd.GeoSeries(densified, crs="EPSG:4326", index=frame.index))
+    return frame.to_crs(crs)
+
+
+def _is_wgs84(crs: str) -> bool:
+    try:
+        return pyproj.CRS.from_user_input(crs).equals(pyproj.CRS.from_epsg(4326))
+    except pyproj.exceptions.CRSError as error:
+        raise ValueError(_("unknown CRS {crs!r}: {error}").format(crs=crs, error=error)) from error
 
 
 # The layers of a problems GeoPackage: QGIS opens a file with one geometry type per layer as is,

@@ -20,15 +20,15 @@ import pandas as pd
 import pyogrio
 import pyproj
 import shapely
-from shapely import MultiPolygon, STRtree
+from shapely import MultiPolygon
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from gis import coords
-from gis.codes import code_problem, street_code_of
+from gis.codes import code_problem
 from gis.encoding import decode_csv_bytes, detect_shapefile_encoding
 from gis.i18n import _
-from gis.measure import to_metres, utm_crs_for
+from gis.tolerances import DENSIFY_DEG, DENSIFY_M
 
 # A repair may move at most this share of the area before we refuse to guess what was meant.
 MAX_REPAIR_AREA_CHANGE = 0.01
@@ -351,7 +351,10 @@ def _to_wgs84(
             message = message.format(crs=source_crs)
             return frame, source_crs, Problem(None, None, None, message)
         convert = _OFFSET_SYSTEMS[source_crs.lower()]
-        geometries = coords.transform_geometry(frame.geometry.values, convert)
+        # The offsets bend straight edges too (by ~6 cm over 800 m): densified first, an edge
+        # keeps the line it was drawn along, and a neighbour's vertex on it stays there.
+        densified = shapely.segmentize(frame.geometry.to_numpy(), DENSIFY_DEG)
+        geometries = coords.transform_geometry(densified, convert)
         frame = frame.set_geometry(gpd.GeoSeries(geometries, crs="EPSG:4326", index=frame.index))
         return frame, source_crs.lower().replace("-", ""), None
     if source_crs is not None:
@@ -370,11 +373,26 @@ def _to_wgs84(
     label = frame.crs.to_string()
     if not frame.crs.equals(pyproj.CRS.from_epsg(4326)):
         try:
-            frame = frame.to_crs("EPSG:4326")
+            frame = _densified_in_its_crs(frame).to_crs("EPSG:4326")
         except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError) as exc:
             message = _("cannot reproject from {crs}: {error}").format(crs=label, error=exc)
             raise BoundaryFileError(path, message) from exc
     return frame, label, None
+
+
+def _densified_in_its_crs(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The frame with edges cut to DENSIFY_M, in its projected CRS's own units.
+
+    An edge is straight in the CRS it was drawn in; reprojected point by point it becomes a
+    chord of the curve it stands for, and a neighbour's vertex on that edge (a T-junction) ends
+    up beside it: a 5 km edge in a CGCS2000 Gauss-Krüger zone bows 0.4 m. Geographic CRSs
+    (EPSG:4490) differ from EPSG:4326 by a shift at most, which keeps edges straight.
+    """
+    if not frame.crs.is_projected:
+        return frame
+    metres_per_unit = frame.crs.axis_info[0].unit_conversion_factor or 1.0
+    densified = shapely.segmentize(frame.geometry.to_numpy(), DENSIFY_M / metres_per_unit)
+    return frame.set_geometry(gpd.GeoSeries(densified, crs=frame.crs, index=frame.index))
 
 
 def _code_text(raw: Any) -> str | None:
@@ -459,53 +477,6 @@ def write_geojson(boundaries: Sequence[Boundary], path: str | Path) -> None:
     collection = {"type": "FeatureCollection", "features": features}
     with open(path, "w", encoding="utf-8") as out:
         json.dump(collection, out, ensure_ascii=False)
-
-
-def boundaries_outside(
-    grids: Sequence[Boundary], streets: Sequence[Boundary], *, tolerance_m: float = 1.0
-) -> list[Problem]:
-    """Grids not inside their street (within tolerance_m metres), or naming an unknown street."""
-    if not grids:
-        return []
-    if not streets:
-        return [Problem(g.feature, g.code, "code", "no streets to put this grid in") for g in grids]
-    # Metres need a conformal local projection: the UTM zone of the streets' centre keeps
-    # scale error under 0.1% across a zone, plenty for a 1 m tolerance.
-    crs = utm_crs_for([s.geometry for s in streets])
-    street_areas = shapely.buffer(to_metres([s.geometry for s in streets], crs), tolerance_m)
-    grid_areas = to_metres([g.geometry for g in grids], crs)
-    shapely.prepare(street_areas)
-    street_codes = [s.code for s in streets]
-    known = set(street_codes)
-    tree = STRtree(street_areas)
-    # One query for all grids: asked grid by grid, the tree's Python wrapper cost more than GEOS.
-    covering_of: list[list[str]] = [[] for _ in grids]
-    for grid_index, street_index in zip(
-        *tree.query(grid_areas, predicate="covered_by").tolist(), strict=True
-    ):
-        covering_of[grid_index].append(street_codes[street_index])
-    problems: list[Problem] = []
-    for grid, covering in zip(grids, covering_of, strict=True):
-        named = street_code_of(grid.code)
-        if named not in known:
-            problems.append(
-                Problem(
-                    grid.feature,
-                    grid.code,
-                    "code",
-                    _("street {street} is not among the streets").format(street=named),
-                )
-            )
-        elif named not in covering:
-            message = (
-                _("grid lies in street {other}, not inside street {street} (tolerance {m:g} m)")
-                if covering
-                else _(
-                    "grid is not inside any street, not inside street {street} (tolerance {m:g} m)"
-                )
-            ).format(other=covering[0] if covering else "", street=named, m=tolerance_m)
-            problems.append(Problem(grid.feature, grid.code, "geometry", message))
-    return problems
 
 
 def read_points(

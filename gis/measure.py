@@ -8,10 +8,11 @@ import shapely
 from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
+from gis.tolerances import DENSIFY_DEG
+
 _WGS84 = Geod(ellps="WGS84")
 # Edges are straight in lon/lat; projected as chords they would bow by up to metres over a few
-# km, so geometries are densified to ~100 m first (the sag is then under a millimetre).
-DENSIFY_DEG = 0.001
+# km, so geometries are densified to DENSIFY_DEG (~100 m) first: the sag is under a millimetre.
 
 
 def geodesic_area_m2(geometry: BaseGeometry) -> float:

@@ -10,6 +10,7 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from gis.i18n import _
+from gis.tolerances import FIT_TOLERANCE_M, NOISE_AREA_M2
 
 Severity = Literal["error", "warning"]
 ERROR: Severity = "error"
@@ -21,10 +22,10 @@ class CheckOptions:
     """Thresholds of `check_boundaries`; lengths in metres, areas in m²."""
 
     # Overlaps, gaps and outside parts smaller than this, or on average thinner than
-    # noise_width_m (2 × area / perimeter), are floating-point noise, not drawing errors: the
-    # demo zone's exact Voronoi tiling leaves strips a few micrometres wide along its streets.
-    min_area_m2: float = 0.01
-    noise_width_m: float = 0.001
+    # noise_width_m (2 × area / perimeter), are rounding noise, not drawing errors; the import
+    # refuses what is left (gis.tolerances says why these values).
+    min_area_m2: float = NOISE_AREA_M2
+    noise_width_m: float = FIT_TOLERANCE_M
     sliver_width_m: float = 5.0
     # Polsby-Popper 4πA/P²: 1 for a disc, 0.785 for a square, about 0.03 for a 1:100 strip.
     sliver_compactness: float = 0.05

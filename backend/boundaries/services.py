@@ -6,7 +6,7 @@ Grids are never overwritten under the records that point at them: re-gridding a 
 
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,8 +17,9 @@ from shapely import STRtree
 from shapely.geometry import shape
 
 from backend.core.errors import Invalid
+from gis.check import BoundaryProblem, check_boundaries
 from gis.codes import street_code_of
-from gis.io import Boundary, Problem, boundaries_outside
+from gis.io import Boundary, Problem
 from gis.measure import areas_m2
 
 from .models import Area, BoundaryVersion, Generation, Grid, Street, latest_generation_id
@@ -48,7 +49,7 @@ RESHAPE_TOLERANCE = 0.01
 class BoundaryImportRefused(Invalid):
     """The file has problems; nothing was written. `problems` has one line each."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: Sequence[Problem | BoundaryProblem]):
         super().__init__(f"{len(problems)} problem(s); nothing imported.", code="bad_boundaries")
         self.problems = problems
 
@@ -84,17 +85,31 @@ def grids_import(
 ) -> ImportSummary:
     """Upsert grids by code into the streets their codes name; all or nothing.
 
-    A grid must lie inside a street already in the database, and its code must start with that
-    street's code; otherwise the whole file is refused. Without `replace`, an existing grid that
-    records point at may not change its outline by more than `RESHAPE_TOLERANCE`. With
-    `replace`, every current grid of the streets the file names is retired in a new generation
-    (`note` says why) and the file's grids are added as that generation, codes reused or not;
-    the workers of a retired grid move to the new grids that lie mostly in it.
+    The grids must pass the check (`gis.check`, its tolerances): no overlaps, no holes among
+    them, each inside the street already in the database that its code names; otherwise the
+    whole file is refused, and what the check calls an error is never stored. Without
+    `replace`, an existing grid that records point at may not change its outline by more than
+    `RESHAPE_TOLERANCE`. With `replace`, every current grid of the streets the file names is
+    retired in a new generation (`note` says why) and the file's grids are added as that
+    generation, codes reused or not; the workers of a retired grid move to the new grids that
+    lie mostly in it.
     """
-    streets = {street.code: street for street in Street.objects.all()}
-    problems = boundaries_outside(boundaries, [_as_boundary(s) for s in streets.values()])
-    if problems:
-        raise BoundaryImportRefused(problems)
+    named = {street_code_of(b.code) for b in boundaries}
+    streets = {street.code: street for street in Street.objects.filter(code__in=named)}
+    if boundaries and not streets:
+        # The check names unknown streets only beside known ones: with none, say it here.
+        homeless = [
+            Problem(b.feature, b.code, "code", _street_missing(street_code_of(b.code)))
+            for b in boundaries
+        ]
+        raise BoundaryImportRefused(homeless)
+    # Only the holes the file's grids enclose count as gaps: a file may renew part of a street.
+    report = check_boundaries(
+        boundaries, [_as_boundary(s) for s in streets.values()], street_gaps=False
+    )
+    errors = report.errors
+    if errors:
+        raise BoundaryImportRefused(errors)
     street_ids = sorted({streets[street_code_of(b.code)].pk for b in boundaries})
     retired: list[Grid] = []
     if replace:
@@ -280,6 +295,10 @@ def _upsert(
     boundaries_version_bump()
     created = len({b.code for b in boundaries} - existing.keys())
     return ImportSummary(created=created, updated=len(boundaries) - created)
+
+
+def _street_missing(code: str) -> str:
+    return _("street %(code)s is not in the database; import the streets first") % {"code": code}
 
 
 def _households(boundary: Boundary, field: str | None) -> int:

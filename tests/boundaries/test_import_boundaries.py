@@ -13,9 +13,13 @@ from gis.measure import geodesic_area_m2
 from tests.conftest import WEST, grid_code
 
 
-def square(x: float, y: float, size: float = 0.005) -> dict:
-    ring = [[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]
+def rectangle(x: float, y: float, width: float, height: float) -> dict:
+    ring = [[x, y], [x + width, y], [x + width, y + height], [x, y + height], [x, y]]
     return {"type": "Polygon", "coordinates": [ring]}
+
+
+def square(x: float, y: float, size: float = 0.005) -> dict:
+    return rectangle(x, y, size, size)
 
 
 def feature(code, geometry, name="网格", **props) -> dict:
@@ -67,12 +71,17 @@ BOWTIE = {
 }
 
 
+def half(x: float) -> dict:
+    return rectangle(x, 41.80, 0.005, 0.01)
+
+
 def test_new_grids_are_created_and_existing_ones_updated(two_streets, tmp_path):
+    # Grid 1 gives up its east half to the new grid: a file whose grids overlap is refused.
     path = write(
         tmp_path,
         [
-            feature(NEW_GRID, square(123.801, 41.801), name="新网格", households=350),
-            feature(grid_code(WEST, 1), square(123.80, 41.80, 0.01), name="改名网格"),
+            feature(NEW_GRID, half(123.805), name="新网格", households=350),
+            feature(grid_code(WEST, 1), half(123.80), name="改名网格"),
         ],
     )
 

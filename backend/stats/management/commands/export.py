@@ -7,22 +7,31 @@ from backend.core.commands import GridgovCommand, output_file, street_code
 from backend.core.errors import GridgovError
 from backend.stats import selectors
 from backend.stats.management.commands._period import command_user, parse_period
-from gis.export import FORMATS, boundaries_frame, features_frame, format_for, write_frame
+from gis.export import (
+    FORMATS,
+    boundaries_frame,
+    features_frame,
+    format_for,
+    write_frame,
+    write_frame_crs_check,
+)
 
 
 class Command(GridgovCommand):
     help = gettext_lazy(
-        "Export streets, grids or per-grid case statistics as GeoJSON, GeoPackage or CSV "
-        "(EPSG:4326, for QGIS), or XLSX for Excel (the table without geometry; codes stay text, "
-        "where Excel shows a CSV's 14-digit codes as 2.10404E+13). The format is --format or the "
-        "--out suffix, and the two must agree. --from/--to (dates, --to inclusive) narrow "
-        "grid-stats to the cases reported in that period."
+        "Export streets, grids or per-grid case statistics as GeoJSON, GeoPackage, Shapefile or "
+        "CSV (EPSG:4326, or --crs for GeoPackage and Shapefile, for QGIS), or XLSX for Excel "
+        "(the table without geometry; codes stay text, where Excel shows a CSV's 14-digit codes "
+        "as 2.10404E+13). The format is --format or the --out suffix, and the two must agree. "
+        "--from/--to (dates, --to inclusive) narrow grid-stats to the cases reported in that "
+        "period."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--what", choices=["streets", "grids", "grid-stats"], required=True)
         parser.add_argument("--format", dest="fmt", choices=FORMATS, default=None)
         parser.add_argument("--out", required=True, type=output_file)
+        parser.add_argument("--crs", default=None, help="e.g. EPSG:4550 (gpkg and shp only)")
         parser.add_argument("--street", default=None, type=street_code, help="9-digit street code")
         parser.add_argument("--from", dest="date_from", default=None)
         parser.add_argument("--to", dest="date_to", default=None)
@@ -31,6 +40,8 @@ class Command(GridgovCommand):
         start, end = parse_period(options["date_from"], options["date_to"])
         try:
             fmt = format_for(out, fmt)
+            # Asked before the database is read: a CRS the format cannot carry is refused here.
+            write_frame_crs_check(fmt, options["crs"])
         except ValueError as error:
             raise CommandError(str(error)) from error
         if what == "grid-stats":
@@ -47,5 +58,5 @@ class Command(GridgovCommand):
                 raise CommandError(_("no street %(code)s") % {"code": street})
             frame = boundaries_frame(streets if what == "streets" else grids)
             layer = what
-        path = write_frame(frame, out, fmt, layer=layer)
+        path = write_frame(frame, out, fmt, layer=layer, crs=options["crs"])
         self.stdout.write(f"{len(frame)} {what} written to {path}")
