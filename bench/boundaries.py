@@ -10,9 +10,17 @@ a person runs, in this process (Python and Django start-up not counted):
 own (`gridgov_bench_boundaries`, DATABASE_URL's server; REDIS_URL as production has it), and
 prints their total against the target (docs/performance.md): under 10 s together. A second
 import of the same file (every grid updated) is timed too.
+
+The round trip (issue 14): the grids written in every format we write (GeoJSON, GeoPackage,
+Shapefile), read back and checked with their street, one row per format with the errors found
+(target 0) and the seconds. With `--db` the same through the commands: `gridgov export --what
+grids --out FILE`, `gridgov import-boundaries FILE --level grid` (every grid updated, after the
+import's own check), `gridgov check-boundaries db`.
 """
 
 import argparse
+import contextlib
+import json
 import os
 import sys
 import tempfile
@@ -29,11 +37,18 @@ from harness import PACE_NOTE, database_create, database_url, paced, progress, v
 
 from gis.check import check_boundaries
 from gis.codes import make_grid_code
+from gis.export import write_boundaries
 from gis.generate import voronoi_cut
 from gis.io import Boundary, read_boundaries, write_geojson
 from gis.repair import repair_grids
 
 STREET = "210404001"
+# The names each format is written under: a zipped Shapefile is one file, as it is mailed.
+ROUND_TRIP_FILES = {
+    "GeoJSON": "round-trip.geojson",
+    "GeoPackage": "round-trip.gpkg",
+    "Shapefile": "round-trip.shp.zip",
+}
 DATABASE = "gridgov_bench_boundaries"
 TARGET_S = 10.0
 
@@ -91,12 +106,45 @@ def command(*args: str, **options) -> str:
     return out.getvalue().strip().splitlines()[-1]
 
 
+def library_round_trip(grids: list[Boundary], street: Boundary, path: Path) -> tuple[int, float]:
+    """(errors, seconds) of write_boundaries, read_boundaries and check_boundaries (+ street)."""
+    start = time.perf_counter()
+    write_boundaries(grids, path)
+    loaded = read_boundaries(path, level="grid")
+    report = check_boundaries(loaded.boundaries, [street])
+    return len(report.errors) + len(loaded.problems), time.perf_counter() - start
+
+
+def command_round_trip(path: Path) -> tuple[int, float]:
+    """(errors, seconds) of gridgov export, import-boundaries and check-boundaries db."""
+    from django.core.management import CommandError
+
+    report_path = path.with_name("round-trip-report.json")
+    start = time.perf_counter()
+    command("export", what="grids", out=str(path))
+    command("import_boundaries", str(path), level="grid")
+    # Exit status 1 on errors: the count is in the report either way.
+    with contextlib.suppress(CommandError):
+        command("check_boundaries", "db", json_out=str(report_path))
+    seconds = time.perf_counter() - start
+    return json.loads(report_path.read_text(encoding="utf-8"))["errors"], seconds
+
+
+def round_trips(label: str, run, tmp: str, trips: list) -> None:
+    """One row per format: (label, errors, seconds, pace)."""
+    for fmt, name in ROUND_TRIP_FILES.items():
+        (errors, seconds), pace = paced(lambda name=name: run(Path(tmp) / name))
+        trips.append((f"{label} {fmt}", errors, seconds, pace))
+        progress(f"  round trip {label} {fmt}: {errors} errors, {seconds:.2f} s (pace {pace})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--grids", type=int, default=10_000)
     parser.add_argument("--db", action="store_true", help="also run the commands (PostgreSQL)")
     args = parser.parse_args()
     rows: list[tuple[str, float, str]] = []
+    trips: list[tuple[str, int, float, str]] = []
     progress(f"generating {args.grids} grids")
     street, grids = build(args.grids)
     with tempfile.TemporaryDirectory() as tmp:
@@ -117,6 +165,7 @@ def main() -> None:
         timed(
             "repair_grids (nothing to do)", rows, lambda: repair_grids(loaded.boundaries, [street])
         )
+        round_trips("library", lambda path: library_round_trip(grids, street, path), tmp, trips)
         total = None
         if args.db:
             django_setup(tmp)
@@ -138,10 +187,15 @@ def main() -> None:
                 lambda: command("import_boundaries", str(grids_path), level="grid"),
             )
             progress(f"  {again}")
+            round_trips("gridgov", command_round_trip, tmp, trips)
     print(f"{args.grids:,} grids, {size_mb:.1f} MB GeoJSON")
     print(f"{'step':<36} {'seconds':>8} {'grids/s':>10} {'pace':>9}")
     for label, seconds, pace in rows:
         print(f"{label:<36} {seconds:>8.2f} {args.grids / seconds:>10,.0f} {pace:>9}")
+    print("round trip: write, read, check with the street (target 0 errors)")
+    print(f"{'round trip':<36} {'errors':>8} {'seconds':>8} {'pace':>9}")
+    for label, errors, seconds, pace in trips:
+        print(f"{label:<36} {errors:>8} {seconds:>8.2f} {pace:>9}")
     print(PACE_NOTE)
     if total is None:
         target = f"import not measured (run with --db for the target, < {TARGET_S:g} s)"
@@ -149,7 +203,11 @@ def main() -> None:
         target = (
             f"check + import {total:.1f} s (target < {TARGET_S:g} s: {verdict(total < TARGET_S)})"
         )
-    print(f"summary: {args.grids} grids: {target}; {report.summary()}")
+    worst = max((errors for _label, errors, _seconds, _pace in trips), default=0)
+    print(
+        f"summary: {args.grids} grids: {target}; {report.summary()}; {len(trips)} round trips, "
+        f"most errors {worst} (target 0: {verdict(worst == 0)})"
+    )
 
 
 if __name__ == "__main__":
