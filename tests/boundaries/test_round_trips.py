@@ -40,6 +40,29 @@ def test_demo_grids_exported_and_imported_again_check_clean(db, tmp_path, name):
     assert "80 grids, 4 streets: 0 errors, 0 warnings" in run("check_boundaries", "db")
 
 
+@pytest.mark.parametrize("name", ["grids.gpkg", "grids.shp"])
+def test_demo_grids_exported_in_cgcs2000_gauss_kruger_and_imported_again_check_clean(
+    db, tmp_path, name
+):
+    demo_zone_load()
+    path = tmp_path / name
+
+    run("export", what="grids", out=str(path), crs="EPSG:4550")
+    run("import_boundaries", str(path), level="grid")
+
+    assert gpd.read_file(path).crs.to_epsg() == 4550
+    assert "80 grids, 4 streets: 0 errors, 0 warnings" in run("check_boundaries", "db")
+
+
+def test_geojson_in_a_projected_crs_is_refused_before_anything_is_written(db, tmp_path):
+    path = tmp_path / "grids.geojson"
+
+    with pytest.raises(CommandError, match="EPSG:4326 only"):
+        run("export", what="grids", out=str(path), crs="EPSG:4550")
+
+    assert not path.exists()
+
+
 def test_grid_files_with_overlapping_grids_are_refused_and_nothing_is_written(
     two_streets, tmp_path
 ):
