@@ -1,5 +1,6 @@
 """The commands speak the console's language: Chinese when the locale asks for zh, else English."""
 
+import ast
 import gettext
 import re
 import subprocess
@@ -135,3 +136,43 @@ def test_every_command_s_help_has_its_chinese(monkeypatch, capsys):
         for app, name in commands:
             command = load_command_class(f"backend.{app}", name)
             assert re.search("[\u4e00-\u9fff]", str(command.help)), f"{name}: no Chinese help"
+
+
+def _literal_messages(paths: list[Path]) -> set[str]:
+    """The literal first argument of every _() and gettext_lazy() call in these files."""
+    found = set()
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("_", "gettext_lazy")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                found.add(node.args[0].value)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("sources", "catalogue"),
+    [
+        (
+            ["backend/core/commands.py", "backend/*/management/commands/*.py"],
+            "backend/locale/zh_Hans/LC_MESSAGES/django.mo",
+        ),
+        (["gis/*.py", "gis/*/*.py"], "gis/locale/zh_Hans/LC_MESSAGES/gis.mo"),
+    ],
+    ids=["commands", "gis"],
+)
+def test_every_message_the_commands_and_gis_print_has_its_chinese(sources, catalogue):
+    # A message added without its translation prints English to a Chinese console: `make
+    # messages` extracts it, and this names it.
+    paths = [path for pattern in sources for path in REPO.glob(pattern)]
+    with (REPO / catalogue).open("rb") as compiled:
+        translations = gettext.GNUTranslations(compiled)
+    messages = _literal_messages(paths)
+    assert len(messages) > 20
+    missing = sorted(m for m in messages if translations.gettext(m) == m)
+    assert missing == []

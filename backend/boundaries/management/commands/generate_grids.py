@@ -108,14 +108,28 @@ class Command(GridgovCommand):
         report = check_boundaries(grids, [boundary])
         areas = sorted(geodesic_area_m2(g.geometry) for g in grids)
         self.stdout.write(
-            f"{street}: {len(grids)} grids by {method}, "
-            f"area {areas[0] / 1e6:.3f}-{areas[-1] / 1e6:.3f} km² "
-            f"(median {areas[len(areas) // 2] / 1e6:.3f}); check: {report.summary()}"
+            _(
+                "%(street)s: %(count)d grids by %(method)s, area %(least).3f-%(most).3f km² "
+                "(median %(median).3f); check: %(check)s"
+            )
+            % {
+                "street": street,
+                "count": len(grids),
+                "method": method,
+                "least": areas[0] / 1e6,
+                "most": areas[-1] / 1e6,
+                "median": areas[len(areas) // 2] / 1e6,
+                "check": report.summary(),
+            }
         )
         if households is not None:
             self.stdout.write(
-                f"households per grid {min(households):.0f}-{max(households):.0f} "
-                f"(target {options['households_per_grid']:g})"
+                _("households per grid %(least).0f-%(most).0f (target %(target)g)")
+                % {
+                    "least": min(households),
+                    "most": max(households),
+                    "target": options["households_per_grid"],
+                }
             )
             refusal = empty_grids_refusal(
                 [geodesic_area_m2(g.geometry) for g in grids],
@@ -127,10 +141,10 @@ class Command(GridgovCommand):
         if not report.ok:
             for problem in report.errors:
                 self.stderr.write(str(problem))
-            raise CommandError("generated grids failed the check; nothing written")
+            raise CommandError(_("generated grids failed the check; nothing written"))
         if options["out"]:
             write_boundaries(grids, options["out"])
-            self.stdout.write(f"written to {options['out']}")
+            self.stdout.write(_("written to %(path)s") % {"path": options["out"]})
         if options["do_import"]:
             self._import(street, grids, method, options)
 
@@ -155,7 +169,7 @@ class Command(GridgovCommand):
                 raise CommandError(f"{street}: {refusal}")
             return lattice_cut(polygon, cell_area_m2=options["cell_area_m2"], shape=method), None
         if not options["households"]:
-            raise CommandError("--method households needs --households FILE")
+            raise CommandError(_("--method households needs --households FILE"))
         points = read_points(
             options["households"],
             weight_field=options["households_field"],
@@ -215,7 +229,10 @@ class Command(GridgovCommand):
             )
         except BoundaryImportRefused as refused:
             raise CommandError("; ".join(str(p) for p in refused.problems)) from refused
-        self.stdout.write(f"imported ({summary.created} new, {summary.updated} updated)")
+        self.stdout.write(
+            _("imported (%(new)d new, %(updated)d updated)")
+            % {"new": summary.created, "updated": summary.updated}
+        )
         for line in lines:
             self.stdout.write(line)
 

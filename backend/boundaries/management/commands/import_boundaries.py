@@ -11,7 +11,7 @@ from backend.boundaries.management.commands._regrid import (
 from backend.boundaries.models import Street
 from backend.boundaries.services import BoundaryImportRefused, streets_import
 from backend.core.commands import GridgovCommand
-from gis.codes import street_code_of
+from gis.codes import level_name, street_code_of
 from gis.io import Boundary, BoundaryFileError, read_boundaries
 from gis.offsets import grids_offset_fit
 
@@ -61,10 +61,18 @@ class Command(GridgovCommand):
         if loaded.encoding_note:
             self.stderr.write(f"{file}: {loaded.encoding_note}")
         for repair in loaded.repairs:
-            self.stderr.write(f"{file}: repaired {repair}")
+            self.stderr.write(_("%(file)s: repaired %(repair)s") % {"file": file, "repair": repair})
         if loaded.problems:
             self._refuse(file, loaded.problems)
-        self.stderr.write(f"{file}: {len(loaded.boundaries)} {level}s read ({loaded.crs})")
+        self.stderr.write(
+            _("%(file)s: %(count)d %(level)ss read (%(crs)s)")
+            % {
+                "file": file,
+                "count": len(loaded.boundaries),
+                "level": level_name(level),
+                "crs": loaded.crs,
+            }
+        )
         lines: list[str] = []
         try:
             if level == "street":
@@ -88,8 +96,14 @@ class Command(GridgovCommand):
                 self._offset_hint(file, loaded.boundaries)
             self._refuse(file, refused.problems)
         self.stdout.write(
-            f"{file}: imported {len(loaded.boundaries)} {level}s "
-            f"({summary.created} new, {summary.updated} updated)"
+            _("%(file)s: imported %(count)d %(level)ss (%(new)d new, %(updated)d updated)")
+            % {
+                "file": file,
+                "count": len(loaded.boundaries),
+                "level": level_name(level),
+                "new": summary.created,
+                "updated": summary.updated,
+            }
         )
         for line in lines:
             self.stdout.write(f"{file}: {line}")
@@ -111,4 +125,5 @@ class Command(GridgovCommand):
             self.stderr.write(f"{file}: {fit.hint()}")
 
     def _progress(self, done: int, total: int) -> None:
-        self.stderr.write(f"\r  saved {done}/{total}", ending="\n" if done == total else "")
+        line = _("saved %(done)d/%(total)d") % {"done": done, "total": total}
+        self.stderr.write(f"\r  {line}", ending="\n" if done == total else "")

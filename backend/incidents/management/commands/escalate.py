@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.core.commands import GridgovCommand
@@ -12,4 +13,4 @@ class Command(GridgovCommand):
 
     def handle(self, **_options) -> None:
         count = incidents_escalate()
-        self.stdout.write(f"escalated {count} overdue case(s)")
+        self.stdout.write(_("escalated %(count)d overdue case(s)") % {"count": count})

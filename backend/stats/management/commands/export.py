@@ -59,4 +59,7 @@ class Command(GridgovCommand):
             frame = boundaries_frame(streets if what == "streets" else grids)
             layer = what
         path = write_frame(frame, out, fmt, layer=layer, crs=options["crs"])
-        self.stdout.write(f"{len(frame)} {what} written to {path}")
+        self.stdout.write(
+            _("%(count)d %(what)s written to %(path)s")
+            % {"count": len(frame), "what": what, "path": path}
+        )

@@ -49,4 +49,7 @@ class Command(GridgovCommand):
         except GridgovError as error:
             raise CommandError(error.detail) from error
         Path(out).write_bytes(data)
-        self.stdout.write(f"map report written to {out} ({len(data):,} bytes)")
+        self.stdout.write(
+            _("map report written to %(path)s (%(size)s bytes)")
+            % {"path": out, "size": f"{len(data):,}"}
+        )

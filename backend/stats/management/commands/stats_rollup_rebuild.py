@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.core.commands import GridgovCommand
@@ -12,4 +13,7 @@ class Command(GridgovCommand):
 
     def handle(self, *args, **options) -> None:
         tallies, close_hours = grid_rollup_rebuild()
-        self.stdout.write(f"{tallies} day tallies, {close_hours} close-hour buckets")
+        self.stdout.write(
+            _("%(tallies)d day tallies, %(buckets)d close-hour buckets")
+            % {"tallies": tallies, "buckets": close_hours}
+        )
