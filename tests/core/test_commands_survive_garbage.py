@@ -100,6 +100,10 @@ GARBAGE: dict[str, list[str]] = {
         "--what grid-stats --from 0001-01-01 --out x.geojson",
         "--what grid-stats --from 0001-01-01T00:00+08:00 --out x.geojson",
         "--what grids",
+        "--what grids --out x.gpkg --crs nonsense",
+        "--what grids --out x.gpkg --crs EPSG:999999",
+        "--what grids --out x.csv --crs EPSG:4550",
+        "--what grids --format shp --out x.geojson",
     ],
     "map_report": [
         "--out map.svg",
