@@ -500,6 +500,17 @@ def read_points(
         if missing:
             message = _("a CSV of points needs lon and lat columns; missing: {columns}")
             raise BoundaryFileError(path, message.format(columns=", ".join(sorted(missing))))
+        for column in ("lon", "lat"):
+            numbers = pd.to_numeric(table[column], errors="coerce")
+            bad = table[column][numbers.isna() & table[column].notna()]
+            if len(bad):
+                # Rows counted as a spreadsheet shows them: the header is row 1.
+                message = _("row {row}, column {column}: {value!r} is not a number")
+                row = int(bad.index[0]) + 2
+                raise BoundaryFileError(
+                    path, message.format(row=row, column=column, value=bad.iloc[0])
+                )
+            table[column] = numbers
         frame = gpd.GeoDataFrame(
             table, geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs=None
         )

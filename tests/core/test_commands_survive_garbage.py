@@ -35,6 +35,8 @@ GARBAGE: dict[str, list[str]] = {
         "{projected} --level grid --layer nope",
         "{projected} --level grid --encoding no-such-encoding",
         "{projected} --level county",
+        "{projected} --level street --replace",
+        "{projected} --level grid --relocate-open",
         "--level street",
     ],
     "check_boundaries": [
@@ -50,6 +52,8 @@ GARBAGE: dict[str, list[str]] = {
         "{projected} --source-crs nonsense",
         "db --json {missing}/r.json",
         "db --geojson {missing}/p.gpkg",
+        "db --problems {missing}/p.gpkg",
+        "db --problems p.geojson",
         "db --repair {missing}/fixed.geojson",
         "db --repair fixed.txt",
         "db --tolerance-m abc",
@@ -82,6 +86,18 @@ GARBAGE: dict[str, list[str]] = {
         f"--street {WEST} --method households --out g.geojson",
         f"--street {WEST} --method households --households {{nofile}} --out g.geojson",
         f"--street {WEST} --method households --households-per-grid 0 --out g.geojson",
+        f"--street {WEST} --streets {{street}} --method households --households {{bad_points}} "
+        "--out g.geojson",
+        f"--street {WEST} --streets {{street}} --method households --households {{plain_csv}} "
+        "--out g.geojson",
+        f"--street {WEST} --streets {{street}} --method households --households {{junk}} "
+        "--out g.geojson",
+        f"--street {WEST} --streets {{street}} --method households --households {{points}} "
+        "--roads {junk} --out g.geojson",
+        f"--street {WEST} --streets {{street}} --method square --cell-area-m2 1 --out g.geojson",
+        f"--street {WEST} --method hex --empty-grid-max-km2 -1 --out g.geojson",
+        f"--street {WEST} --method hex --out g.geojson --replace --relocate-open --import",
+        f"--street {WEST} --method hex --out g.geojson --relocate-open",
     ],
     "export": [
         "--what nothing --out x.geojson",
@@ -144,6 +160,11 @@ def files(tmp_path, monkeypatch) -> dict[str, str]:
         json.dumps(_collection({"code": GRID}, {"type": "Point", "coordinates": [123.8, 41.8]}))
     )
     (tmp_path / "plain.csv").write_text("code,name,households\n210404001,west,300\n")
+    (tmp_path / "bad-points.csv").write_text("lon,lat\n123.81,41.81\nnorth,east\n")
+    square = [[123.80, 41.80], [123.82, 41.80], [123.82, 41.82], [123.80, 41.82], [123.80, 41.80]]
+    (tmp_path / "street.geojson").write_text(
+        json.dumps(_collection({"code": WEST}, {"type": "Polygon", "coordinates": [square]}))
+    )
     (tmp_path / "junk.geojson").write_bytes(bytes(range(256)) * 4)
     (tmp_path / "empty.geojson").write_bytes(b"")
     (tmp_path / "not-features.geojson").write_text('{"hello": [1, 2, 3]}')
@@ -154,6 +175,8 @@ def files(tmp_path, monkeypatch) -> dict[str, str]:
         "projected": str(tmp_path / "projected.geojson"),
         "points": str(tmp_path / "points.geojson"),
         "plain_csv": str(tmp_path / "plain.csv"),
+        "bad_points": str(tmp_path / "bad-points.csv"),
+        "street": str(tmp_path / "street.geojson"),
         "junk": str(tmp_path / "junk.geojson"),
         "empty": str(tmp_path / "empty.geojson"),
         "not_features": str(tmp_path / "not-features.geojson"),
