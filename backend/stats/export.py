@@ -35,6 +35,9 @@ HEADERS = {
     },
 }
 UNASSIGNED_NAME = {"zh-hans": "（不在任何网格内）", "en": "(outside every grid)"}
+# A grid retired by a re-gridding, listed for the cases filed in it, may share its code with the
+# new grid that took it: the name says which is which.
+RETIRED_SUFFIX = {"zh-hans": "（已撤销）", "en": " (retired)"}
 
 
 def csv_language(requested: str | None) -> str:
@@ -65,9 +68,8 @@ def grid_stats_csv(table: StatsTable, language: str = "zh-hans") -> str:
     )
     for row in table.rows:
         street = row.area.street
-        writer.writerow(
-            (row.area.code, row.area.name, street.code, street.name, *_cells(row.counts))
-        )
+        name = row.area.name if row.area.is_current else row.area.name + RETIRED_SUFFIX[language]
+        writer.writerow((row.area.code, name, street.code, street.name, *_cells(row.counts)))
     writer.writerow(("", UNASSIGNED_NAME[language], "", "", *_cells(table.unassigned)))
     return out.getvalue()
 

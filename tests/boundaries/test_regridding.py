@@ -15,6 +15,7 @@ from backend.boundaries.models import Generation, Grid
 from backend.cli import main
 from backend.incidents.models import Incident, TimelineEntry
 from backend.realtime.models import Event
+from backend.stats.export import grid_stats_csv
 from backend.stats.selectors import StatsFilters, grid_stats
 from tests.conftest import EAST, WEST, grid_code, make_user, sign_in
 from tests.incidents.conftest import act_ok, submit
@@ -349,3 +350,16 @@ def test_the_refusal_to_regrid_without_replace_is_chinese_under_a_chinese_locale
         )  # fmt: skip
     assert exited.value.code == 2
     assert "请用 --replace" in capsys.readouterr().err
+
+
+def test_statistics_list_a_retired_grid_only_for_the_cases_filed_in_it(
+    two_streets, as_resident, as_supervisor, tmp_path
+):
+    submit(as_resident, at=IN_GRID_1_01)
+    regrid(tmp_path, columns=2, rows=1)  # the case stays in the retired 网格1
+
+    features = as_supervisor.get("/stats/grids", {"street": WEST}).json()["features"]
+    rows = [(f["properties"]["name"], f["properties"]["retired"]) for f in features]
+    assert sorted(rows) == [("新网格1", False), ("新网格2", False), ("网格1", True)]
+    table = grid_stats(user=make_user("csv-admin", Role.ADMIN), filters=StatsFilters(street=WEST))
+    assert "网格1（已撤销）" in grid_stats_csv(table, "zh-hans")

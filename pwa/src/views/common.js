@@ -29,7 +29,7 @@ export function incidentCard(incident, { unseen = false, me = null, onClick } = 
     h("div", { class: "case-title", text: incident.title }),
     h("div", { class: "case-meta" },
       h("span", { text: [categoryName(incident.category), subcategoryName(incident.subcategory)].filter(Boolean).join(" · ") }),
-      incident.grid ? h("span", { text: gridName(incident.grid) }) : null,
+      incident.grid ? h("span", { text: incident.grid_name || gridName(incident.grid) }) : null,
       due),
   );
 }

@@ -137,7 +137,7 @@ export async function renderIncident(container, id, { onChanged, back } = {}) {
       [t("case.number"), incident.number],
       [t("case.category"), [categoryName(incident.category), subcategoryName(incident.subcategory)].filter(Boolean).join(" · ")],
       incident.severity ? [t("report.severity"), t(`severity.${incident.severity}`)] : null,
-      [t("case.grid"), incident.grid ? `${gridName(incident.grid)} (${incident.grid})` : t("case.no_grid")],
+      [t("case.grid"), incident.grid ? `${incident.grid_name || gridName(incident.grid)} (${incident.grid})` : t("case.no_grid")],
       [t("case.position"), `${incident.lat.toFixed(6)}, ${incident.lon.toFixed(6)} (WGS-84)`],
       incident.address ? [t("report.address"), incident.address] : null,
       [t("case.reporter"), incident.reporter.display_name || incident.reporter.username || t(`role.${incident.reporter.role}`)],
