@@ -104,8 +104,9 @@ def grids_import(
         ]
         raise BoundaryImportRefused(homeless)
     # Only the holes the file's grids enclose count as gaps: a file may renew part of a street.
+    # A replacing file retires all the street's grids, so it must cover the whole street.
     report = check_boundaries(
-        boundaries, [_as_boundary(s) for s in streets.values()], street_gaps=False
+        boundaries, [_as_boundary(s) for s in streets.values()], street_gaps=replace
     )
     errors = report.errors
     if errors:

@@ -363,3 +363,20 @@ def test_statistics_list_a_retired_grid_only_for_the_cases_filed_in_it(
     assert sorted(rows) == [("新网格1", False), ("新网格2", False), ("网格1", True)]
     table = grid_stats(user=make_user("csv-admin", Role.ADMIN), filters=StatsFilters(street=WEST))
     assert "网格1（已撤销）" in grid_stats_csv(table, "zh-hans")
+
+
+def test_a_replacing_file_must_cover_the_whole_street(two_streets, tmp_path):
+    bottom_row = west_cells(4, 2)[:4]
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing imported"):
+        call_command(
+            "import_boundaries",
+            grids_file(tmp_path, bottom_row),
+            level="grid",
+            replace=True,
+            stdout=StringIO(),
+            stderr=err,
+        )
+    assert "gap" in err.getvalue()
+    assert Grid.objects.filter(street__code=WEST).count() == 4
+    assert not Generation.objects.filter(grids__isnull=True).exists()
