@@ -3,6 +3,7 @@ the old grids are retired as a new generation, old cases keep the grid they were
 reports go to the new grids, and open cases move only when asked, each move recorded."""
 
 import json
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -13,7 +14,8 @@ from shapely.geometry import box, mapping
 from backend.accounts.models import Role, User
 from backend.boundaries.models import Generation, Grid
 from backend.cli import main
-from backend.incidents.models import Incident, TimelineEntry
+from backend.housing.models import HousingProject
+from backend.incidents.models import HazardSite, Incident, TimelineEntry
 from backend.realtime.models import Event
 from backend.stats.export import grid_stats_csv
 from backend.stats.selectors import StatsFilters, grid_stats
@@ -380,3 +382,29 @@ def test_a_replacing_file_must_cover_the_whole_street(two_streets, tmp_path):
     assert "gap" in err.getvalue()
     assert Grid.objects.filter(street__code=WEST).count() == 4
     assert not Generation.objects.filter(grids__isnull=True).exists()
+
+
+def test_hazard_sites_and_housing_projects_always_move_to_the_new_grids(two_streets, tmp_path):
+    old_grid = Grid.objects.get(code=grid_code(WEST, 2))
+    lon, lat = IN_GRID_1_02
+    site = HazardSite.objects.create(
+        name="加油站", lon=lon, lat=lat, grid=old_grid, street=old_grid.street
+    )
+    project = HousingProject.objects.create(
+        name="锦绣家园",
+        developer="某置业",
+        lon=lon,
+        lat=lat,
+        grid=old_grid,
+        street=old_grid.street,
+        total_units=300,
+        planned_delivery=date(2027, 6, 30),
+    )
+
+    out = regrid(tmp_path, columns=4, rows=2)
+
+    new_grid = Grid.objects.get(code=grid_code(WEST, 3))
+    site.refresh_from_db()
+    project.refresh_from_db()
+    assert (site.grid, project.grid) == (new_grid, new_grid)
+    assert "2 hazard site(s) and housing project(s) moved" in out

@@ -9,8 +9,11 @@ from django.core.management.base import CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from backend.boundaries.locator import locate
 from backend.boundaries.models import Grid
 from backend.boundaries.services import ImportSummary, Progress, grids_import
+from backend.housing.models import HousingProject
+from backend.incidents.models import HazardSite
 from backend.incidents.services.relocation import (
     incidents_relocate_from_grids,
     open_incidents_in_grids,
@@ -77,6 +80,12 @@ def grids_import_regridding(
             street_id__in=summary.street_ids, retired_in__isnull=False
         ).values_list("pk", flat=True)
     )
+    places = places_relocate_from_grids(grid_ids=retired)
+    if places:
+        lines.append(
+            _("%(count)d hazard site(s) and housing project(s) moved to the new grids")
+            % {"count": places}
+        )
     if relocate_open:
         moved = incidents_relocate_from_grids(grid_ids=retired)
         lines.append(
@@ -98,3 +107,20 @@ def grids_import_regridding(
                 % {"count": staying}
             )
     return summary, lines
+
+
+def places_relocate_from_grids(*, grid_ids: list[int]) -> int:
+    """Put the hazard sites and housing projects of `grid_ids` into the current grids holding
+    their points; returns how many moved. Unlike a case, a place is not a record of its time:
+    it always belongs to the grid it lies in now, whose workers look after it."""
+    moved = 0
+    for model in (HazardSite, HousingProject):
+        places = model.objects.filter(grid_id__in=grid_ids)
+        for pk, lon, lat, street_id in places.values_list("pk", "lon", "lat", "street_id"):
+            location = locate(lon, lat)
+            model.objects.filter(pk=pk).update(
+                grid_id=location.grid.pk if location.grid else None,
+                street_id=location.street.pk if location.street else street_id,
+            )
+            moved += 1
+    return moved
