@@ -105,10 +105,21 @@ def grids_import(
         raise BoundaryImportRefused(homeless)
     # Only the holes the file's grids enclose count as gaps: a file may renew part of a street.
     # A replacing file retires all the street's grids, so it must cover the whole street.
-    report = check_boundaries(
-        boundaries, [_as_boundary(s) for s in streets.values()], street_gaps=replace
+    # Otherwise the street keeps its other grids, and the file is checked beside them: what it
+    # adds must not overlap them either. An error among those old grids alone is not the file's.
+    file_codes = {b.code for b in boundaries}
+    kept = (
+        []
+        if replace
+        else [
+            _as_boundary(grid)
+            for grid in Grid.objects.filter(street__code__in=streets).exclude(code__in=file_codes)
+        ]
     )
-    errors = report.errors
+    report = check_boundaries(
+        [*boundaries, *kept], [_as_boundary(s) for s in streets.values()], street_gaps=replace
+    )
+    errors = [p for p in report.errors if not kept or file_codes.intersection(p.codes)]
     if errors:
         raise BoundaryImportRefused(errors)
     street_ids = sorted({streets[street_code_of(b.code)].pk for b in boundaries})

@@ -93,7 +93,8 @@ def test_new_grids_are_created_and_existing_ones_updated(two_streets, tmp_path):
 
 
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(two_streets, tmp_path):
-    path = write(tmp_path, [feature(NEW_GRID, square(123.801, 41.801))])
+    # Grid 1 renamed: a new grid anywhere in the street would overlap one of its four grids.
+    path = write(tmp_path, [feature(grid_code(WEST, 1), square(123.80, 41.80, 0.01), name="新")])
     run_import(path)
     grids_before = list(Grid.objects.values_list("code", "name", "geometry"))
 
@@ -227,8 +228,10 @@ def test_file_in_cgcs2000_is_imported_in_wgs84(db, tmp_path):
     assert abs(street.min_lon - 123.9) < 1e-6 and abs(street.min_lat - 41.9) < 1e-6
 
 
-def test_a_file_of_more_grids_than_one_batch_is_imported_and_updated_whole(two_streets, tmp_path):
-    # Rows are written 500 to a statement: 600 grids cross a batch boundary both ways.
+def test_a_file_of_more_grids_than_one_batch_is_imported_and_updated_whole(db, tmp_path):
+    # Rows are written 500 to a statement: 600 grids cross a batch boundary both ways. The
+    # street is new and empty: the grids may not overlap grids it already has.
+    run_import(write(tmp_path, [feature(WEST, square(123.80, 41.80, 0.02))]), level="street")
     size = 0.0008
     features = [
         feature(

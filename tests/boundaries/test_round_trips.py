@@ -162,3 +162,14 @@ def test_grids_of_a_street_not_in_the_database_are_refused_naming_it(db, tmp_pat
 
     assert f"street {WEST} is not in the database" in message
     assert not Grid.objects.exists()
+
+
+def test_a_new_grid_over_a_grid_the_street_keeps_is_refused(two_streets, tmp_path):
+    before = snapshot()
+    # The file names only grid 5; grid 1, which the street keeps, already covers this square.
+    path = write(tmp_path, [feature(grid_code(WEST, 5), rectangle(123.801, 41.801, 0.005, 0.005))])
+
+    message = refused(path)
+
+    assert "overlap" in message and grid_code(WEST, 1) in message and grid_code(WEST, 5) in message
+    assert snapshot() == before
