@@ -131,3 +131,11 @@ def test_a_tiling_drawn_in_cgcs2000_gauss_kruger_reads_back_without_overlaps_or_
     lons, lats = shapely.get_coordinates(grids[0].geometry).T
     xs, ys = to_4550.transform(lons, lats)
     assert min(np.hypot(xs - (x0 + 5_000), ys - (y0 + 2_000))) < 0.001
+
+
+def test_a_shapefile_says_utf8_in_its_cpg_and_keeps_chinese_names(demo, tmp_path):
+    read_back = round_trip(demo.grids, tmp_path / "grids.shp")
+
+    assert (tmp_path / "grids.cpg").read_text().strip() == "UTF-8"
+    assert [g.name for g in read_back] == [g.name for g in demo.grids]
+    assert read_back[0].properties["community"] == demo.grids[0].properties["community"]
