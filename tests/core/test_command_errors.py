@@ -123,3 +123,12 @@ def test_a_street_too_big_for_999_grids_is_refused_at_once_saying_what_to_change
     assert time.monotonic() - started < 10
     assert status == 2 and err.count("\n") == 1
     assert WEST in err and "about 2,889 grids" in err and "--cell-area-m2 810000 or more" in err
+
+
+def test_an_unknown_command_is_one_line_with_the_nearest_one(capsys):
+    status, err = gridgov("import-boundary", "x.geojson", capsys=capsys)
+    assert status == 2
+    assert err == (
+        "gridgov: no command 'import-boundary' (did you mean import-boundaries?); "
+        "`gridgov help` lists them\n"
+    )
