@@ -160,12 +160,15 @@ def grids_import(
 def _reshaped_with_records(boundaries: list[Boundary]) -> list[Problem]:
     """A line for each current grid the file would redraw by more than `RESHAPE_TOLERANCE`
     while records (cases, sites, projects) point at it: they were filed in the old outline."""
-    stored = {g.code: g for g in Grid.objects.filter(code__in=[b.code for b in boundaries])}
-    referenced = _grids_with_records([g.pk for g in stored.values()])
+    # Ids first, outlines only of the grids with records: a re-import of a whole zone reads
+    # thousands of codes and, on a quiet day, no outline at all.
+    ids = dict(Grid.objects.values_list("code", "pk"))
+    referenced = _grids_with_records([ids[b.code] for b in boundaries if b.code in ids])
+    stored = {g.code: g for g in Grid.objects.filter(pk__in=list(referenced))}
     problems = []
     for boundary in boundaries:
         grid = stored.get(boundary.code)
-        if grid is None or grid.pk not in referenced:
+        if grid is None:
             continue
         old = shape(json.loads(grid.geometry))
         changed = old.symmetric_difference(boundary.geometry)

@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
+from django.test import Client
 from shapely.geometry import box, mapping
 
 from backend.accounts.models import Role, User
@@ -408,3 +409,28 @@ def test_hazard_sites_and_housing_projects_always_move_to_the_new_grids(two_stre
     project.refresh_from_db()
     assert (site.grid, project.grid) == (new_grid, new_grid)
     assert "2 hazard site(s) and housing project(s) moved" in out
+
+
+def test_the_admin_lists_retired_grids_read_only(admin_user, tmp_path):
+    admin_user.is_superuser = True
+    admin_user.save()
+    browser = Client()
+    browser.force_login(admin_user)
+    regrid(tmp_path, columns=4, rows=2)
+    retired = Grid.all_generations.get(code=grid_code(WEST, 1), retired_in__isnull=False)
+    current = Grid.objects.get(code=grid_code(WEST, 1))
+
+    listed = browser.get("/admin/boundaries/grid/", {"retired": "yes"}).content.decode()
+    page = browser.get(f"/admin/boundaries/grid/{retired.pk}/change/").content.decode()
+
+    assert "网格1" in listed and "新网格1" not in listed
+    assert 'name="name"' not in page and "网格1" in page  # shown, not editable
+    assert (
+        'name="name"'
+        in browser.get(f"/admin/boundaries/grid/{current.pk}/change/").content.decode()
+    )
+    assert (
+        browser.post(f"/admin/boundaries/grid/{retired.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert Grid.all_generations.filter(pk=retired.pk).exists()
