@@ -44,7 +44,7 @@ from gis.problems import (
     is_polygonal,
     polygonal_parts,
 )
-from gis.tolerances import NODE_SNAP_DEG
+from gis.tolerances import BORDER_SNAP_DEG, MIN_BORDER_DEG, NODE_SNAP_DEG
 
 __all__ = [
     "BORDER_SNAP_DEG",
@@ -58,12 +58,6 @@ __all__ = [
     "polygonal_parts",
     "shared_borders",
 ]
-
-# How far (in degrees, about 0.1 mm) a grid's edge may sit from a gap's and still count as its
-# border: overlay output is snap-rounded, so an edge the gap was cut from is not always exact.
-BORDER_SNAP_DEG = 1e-9
-# A shared border shorter than this (degrees, about 1 cm) is a corner touch, not an edge.
-_MIN_BORDER_DEG = 1e-7
 
 
 def measure_noise(
@@ -88,7 +82,7 @@ def shared_borders(
     band = shapely.buffer(piece.boundary, BORDER_SNAP_DEG)
     edges = shapely.boundary(np.array([shapes[k] for k in near], dtype=object))
     lengths = shapely.length(shapely.intersection(edges, band))
-    found = [(int(k), float(n)) for k, n in zip(near, lengths, strict=True) if n > _MIN_BORDER_DEG]
+    found = [(int(k), float(n)) for k, n in zip(near, lengths, strict=True) if n > MIN_BORDER_DEG]
     return sorted(found, key=lambda kn: (-kn[1], kn[0]))
 
 

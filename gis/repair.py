@@ -43,6 +43,7 @@ from gis.codes import is_grid_code, street_code_of
 from gis.i18n import _
 from gis.io import MAX_REPAIR_AREA_CHANGE, Boundary
 from gis.measure import to_metres, utm_crs_for
+from gis.tolerances import REPAIR_TOLERANCE_M
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def repair_grids(
     grids: Sequence[Boundary],
     streets: Sequence[Boundary] | None = None,
     *,
-    tolerance_m: float = 1.0,
+    tolerance_m: float = REPAIR_TOLERANCE_M,
     options: CheckOptions | None = None,
 ) -> RepairResult:
     """Repair what is safe in EPSG:4326 grids (see the module docstring); report every change

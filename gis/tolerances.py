@@ -25,6 +25,16 @@ DENSIFY_M = 200.0
 # too: their offsets bend an 800 m edge by about 6 cm, a 100 m piece by 1 mm.
 DENSIFY_DEG = 0.001
 
+# How far `check-boundaries --repair` may move a border to close a sliver (its --tolerance-m):
+# wider overlaps, gaps and overhangs are left for a person.
+REPAIR_TOLERANCE_M = 1.0
+
+# How far (about 0.1 mm) a grid's edge may sit from a gap's and still count as its border:
+# overlay output is snap-rounded, so an edge the gap was cut from is not always exact. A shared
+# border shorter than MIN_BORDER_DEG (about 1 cm) is a corner touch, not an edge.
+BORDER_SNAP_DEG = 1e-9
+MIN_BORDER_DEG = 1e-7
+
 # A vertex this close to a neighbour's edge is on it: the writers insert it there, so both
 # grids share it and keep sharing it once rounded or reprojected.
 NODE_SNAP_DEG = 1e-8  # about 1 mm

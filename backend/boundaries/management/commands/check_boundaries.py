@@ -18,6 +18,7 @@ from gis.check import CheckOptions, CheckReport, check_boundaries, check_file
 from gis.export import problems_path, write_boundaries, write_problems
 from gis.io import BoundaryFileError, read_features
 from gis.repair import repair_grids
+from gis.tolerances import REPAIR_TOLERANCE_M
 
 
 def problems_file(text: str) -> str:
@@ -70,7 +71,7 @@ class Command(GridgovCommand):
         parser.add_argument(
             "--repair", dest="repair_out", type=export_file, help="write repaired grids here"
         )
-        parser.add_argument("--tolerance-m", type=positive_number, default=1.0)
+        parser.add_argument("--tolerance-m", type=positive_number, default=REPAIR_TOLERANCE_M)
         parser.add_argument("--sliver-width-m", type=positive_number, default=5.0)
         parser.add_argument("--households-low", type=int, default=100)
         parser.add_argument("--households-high", type=int, default=1000)
