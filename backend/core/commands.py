@@ -202,12 +202,18 @@ def output_file(text: str) -> str:
 
 
 def export_file(text: str) -> str:
-    """An argparse type: an output_file whose name says a format gis.export writes."""
+    """An argparse type: an output_file for boundaries, named for a format gis.export writes
+    with their geometry (XLSX is a table for Excel: grids written there would lose theirs)."""
     output_file(text)
     try:
-        format_for(text)
+        fmt = format_for(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+    if fmt == "xlsx":
+        raise argparse.ArgumentTypeError(
+            _("%(path)s: XLSX keeps no geometry; name it .gpkg, .geojson, .shp or .csv")
+            % {"path": text}
+        )
     return text
 
 
