@@ -23,7 +23,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    handle_default_options,
+)
 from django.db import connections
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -109,6 +114,7 @@ class GridgovCommand(BaseCommand):
         options = parser.parse_args(argv[2:])
         cmd_options = vars(options)
         args = cmd_options.pop("args", ())
+        handle_default_options(options)  # --settings, --pythonpath
         try:
             self.execute(*args, **cmd_options)
         except CommandError as error:
