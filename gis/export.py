@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import pyproj
 import shapely
 from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
 
 from gis.coverage import coverage_noded, coverage_rounded
 from gis.i18n import _
@@ -95,15 +97,18 @@ def write_frame(
     *,
     layer: str = "grids",
     crs: str | None = None,
+    neighbours: Sequence[BaseGeometry] = (),
 ) -> Path:
     """Write an EPSG:4326 frame as GeoJSON, GeoPackage (layer `layer`), Shapefile, CSV or XLSX
     (sheet `layer`, no geometry), in `crs` (GeoPackage, Shapefile; default and always else
-    EPSG:4326); returns the path."""
+    EPSG:4326); returns the path. The vertices of `neighbours` (EPSG:4326, e.g. the grids of
+    streets being written) that lie on the frame's edges are written there too, so the two
+    files fit exactly."""
     path = Path(path)
     fmt = format_for(path, fmt)
     write_frame_crs_check(fmt, crs)
     frame = frame.to_crs("EPSG:4326") if frame.crs is not None else frame.set_crs("EPSG:4326")
-    frame = _tiled_for_writing(frame, fmt, crs)
+    frame = _tiled_for_writing(frame, fmt, crs, neighbours)
     # A stale file would otherwise gain a second layer (GPKG) or refuse to be replaced.
     path.unlink(missing_ok=True)
     if fmt == "geojson":
@@ -143,9 +148,12 @@ def write_boundaries(
     *,
     layer: str = "grids",
     crs: str | None = None,
+    neighbours: Sequence[BaseGeometry] = (),
 ) -> Path:
-    """Write EPSG:4326 boundaries in any export format (by `fmt` or the file suffix), in `crs`."""
-    return write_frame(boundaries_frame(boundaries), path, fmt, layer=layer, crs=crs)
+    """Write EPSG:4326 boundaries in any export format (by `fmt` or the file suffix), in `crs`,
+    noded with `neighbours` as `write_frame` says."""
+    frame = boundaries_frame(boundaries)
+    return write_frame(frame, path, fmt, layer=layer, crs=crs, neighbours=neighbours)
 
 
 def write_frame_crs_check(fmt: Format, crs: str | None) -> None:
@@ -156,14 +164,22 @@ def write_frame_crs_check(fmt: Format, crs: str | None) -> None:
         raise ValueError(message.format(fmt=fmt, crs=crs))
 
 
-def _tiled_for_writing(frame: gpd.GeoDataFrame, fmt: Format, crs: str | None) -> gpd.GeoDataFrame:
-    """The frame as it will be written: noded, then rounded (GeoJSON) or densified and
-    reprojected (another CRS), so polygons that tile in EPSG:4326 tile in the file too."""
-    geometries = frame.geometry.to_numpy()
+def _tiled_for_writing(
+    frame: gpd.GeoDataFrame, fmt: Format, crs: str | None, neighbours: Sequence[BaseGeometry]
+) -> gpd.GeoDataFrame:
+    """The frame as it will be written: noded (with `neighbours` too), then rounded (GeoJSON) or
+    densified and reprojected (another CRS), so polygons that tile in EPSG:4326 tile in the file
+    too."""
+    count = len(frame)
+    geometries = np.concatenate(
+        [frame.geometry.to_numpy(), np.asarray(list(neighbours), dtype=object)]
+    )
     if fmt == "geojson":
-        geometries = coverage_rounded(geometries, GEOJSON_DECIMALS)
+        geometries = coverage_rounded(geometries, GEOJSON_DECIMALS)[:count]
     elif fmt != "xlsx":
-        geometries = coverage_noded(geometries)
+        geometries = coverage_noded(geometries)[:count]
+    else:
+        geometries = geometries[:count]
     frame = frame.set_geometry(gpd.GeoSeries(geometries, crs="EPSG:4326", index=frame.index))
     if crs is None or _is_wgs84(crs):
         return frame

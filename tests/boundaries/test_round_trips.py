@@ -173,3 +173,14 @@ def test_a_new_grid_over_a_grid_the_street_keeps_is_refused(two_streets, tmp_pat
 
     assert "overlap" in message and grid_code(WEST, 1) in message and grid_code(WEST, 5) in message
     assert snapshot() == before
+
+
+def test_exported_streets_and_grids_files_check_clean_together(db, tmp_path):
+    demo_zone_load()
+    grids_path, streets_path = tmp_path / "grids.geojson", tmp_path / "streets.geojson"
+    run("export", what="grids", out=str(grids_path))
+    run("export", what="streets", out=str(streets_path))
+
+    report = run("check_boundaries", str(grids_path), streets=str(streets_path))
+
+    assert "80 grids, 4 streets: 0 errors, 0 warnings" in report

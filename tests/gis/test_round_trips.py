@@ -12,7 +12,7 @@ import shapely
 from shapely import MultiPolygon
 from shapely.geometry import shape
 
-from gis.check import CheckOptions, check_boundaries
+from gis.check import CheckOptions, check_boundaries, check_file
 from gis.codes import make_grid_code
 from gis.coords import gcj02_to_wgs84, transform_geometry
 from gis.demo import build_demo_zone
@@ -139,3 +139,14 @@ def test_a_shapefile_says_utf8_in_its_cpg_and_keeps_chinese_names(demo, tmp_path
     assert (tmp_path / "grids.cpg").read_text().strip() == "UTF-8"
     assert [g.name for g in read_back] == [g.name for g in demo.grids]
     assert read_back[0].properties["community"] == demo.grids[0].properties["community"]
+
+
+def test_streets_and_grids_written_to_two_geojson_files_fit_exactly(demo, tmp_path):
+    grids_path, streets_path = tmp_path / "grids.geojson", tmp_path / "streets.geojson"
+    write_boundaries(demo.grids, grids_path, neighbours=[s.geometry for s in demo.streets])
+    write_boundaries(demo.streets, streets_path, neighbours=[g.geometry for g in demo.grids])
+
+    exact = CheckOptions(noise_width_m=0.0, min_area_m2=0.0)
+    report = check_file(grids_path, streets_path=streets_path, options=exact)
+
+    assert report.ok, report.summary()

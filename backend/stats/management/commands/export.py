@@ -51,14 +51,18 @@ class Command(GridgovCommand):
             except GridgovError as error:
                 raise CommandError(error.detail) from error
             frame = features_frame(selectors.grid_features(table))
+            neighbours = []
             layer = "grid_stats"
         else:
             streets, grids = boundaries_from_db(street)
             if street is not None and not streets:
                 raise CommandError(_("no street %(code)s") % {"code": street})
-            frame = boundaries_frame(streets if what == "streets" else grids)
+            written, others = (streets, grids) if what == "streets" else (grids, streets)
+            frame = boundaries_frame(written)
+            # Noded with the other level too: a streets file and a grids file then fit exactly.
+            neighbours = [b.geometry for b in others]
             layer = what
-        path = write_frame(frame, out, fmt, layer=layer, crs=options["crs"])
+        path = write_frame(frame, out, fmt, layer=layer, crs=options["crs"], neighbours=neighbours)
         self.stdout.write(
             _("%(count)d %(what)s written to %(path)s")
             % {"count": len(frame), "what": what, "path": path}
