@@ -321,6 +321,11 @@ def _fits_lon_lat(frame: gpd.GeoDataFrame) -> bool:
     return -180.0 <= min_x <= max_x <= 180.0 and -90.0 <= min_y <= max_y <= 90.0
 
 
+def _degrees_in_metres(frame: gpd.GeoDataFrame) -> bool:
+    present = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    return not present.empty and _fits_lon_lat(frame)
+
+
 def _not_lon_lat_problem(frame: gpd.GeoDataFrame) -> Problem:
     """The file claims (or, as GeoJSON without `crs`, is assumed to be) lon/lat but is not."""
     min_x, _min_y, max_x, _max_y = frame.geometry[~frame.geometry.is_empty].total_bounds
@@ -367,6 +372,15 @@ def _to_wgs84(
         # GDAL reports EPSG:4326 for every GeoJSON without a crs member, so "geographic" here
         # is often an assumption, and metres read as degrees would only fail much later.
         return frame, "unknown", _not_lon_lat_problem(frame)
+    if frame.crs is not None and frame.crs.is_projected and _degrees_in_metres(frame):
+        # Within 180 m of a projection's false origin nobody draws a street; lon/lat given a
+        # projected CRS by mistake would land there, in the ocean, and import "fine".
+        min_x, _min_y, max_x, _max_y = frame.total_bounds
+        message = _(
+            "coordinates look like longitude/latitude (x from {min_x:.4f} to {max_x:.4f}), not "
+            "the metres of {crs}: leave out --source-crs, or give a geographic CRS (EPSG:4490)"
+        ).format(min_x=min_x, max_x=max_x, crs=frame.crs.to_string())
+        return frame, frame.crs.to_string(), Problem(None, None, "geometry", message)
     if frame.crs is None:
         # GeoJSON without "crs" is lon/lat by RFC 7946; the range check guards other formats.
         return frame.set_crs("EPSG:4326"), "EPSG:4326", None

@@ -132,3 +132,16 @@ def test_an_unknown_command_is_one_line_with_the_nearest_one(capsys):
         "gridgov: no command 'import-boundary' (did you mean import-boundaries?); "
         "`gridgov help` lists them\n"
     )
+
+
+def test_lon_lat_given_a_projected_crs_is_refused_not_imported_into_the_ocean(tmp_path, db, capsys):
+    streets = tmp_path / "streets.geojson"
+    write_boundaries(
+        [Boundary(WEST, "w", MultiPolygon([box(123.80, 41.80, 123.82, 41.82)]), {}, 1)], streets
+    )
+    status, err = gridgov(
+        "import-boundaries", str(streets), "--level", "street", "--source-crs", "EPSG:4550",
+        capsys=capsys,
+    )  # fmt: skip
+    assert status == 2
+    assert "look like longitude/latitude" in err and "not the metres of EPSG:4550" in err
