@@ -90,7 +90,7 @@ clean:
 GIS_PO := gis/locale/zh_Hans/LC_MESSAGES/gis.po
 messages: install
 	xgettext --language=Python --keyword=_ --from-code=UTF-8 --no-location --no-wrap --sort-output \
-		--output=gis/locale/gis.pot gis/*.py
+		--output=gis/locale/gis.pot $$(find gis -name "*.py" | sort)
 	msgmerge --quiet --update --no-location --no-wrap --no-fuzzy-matching --backup=none $(GIS_PO) gis/locale/gis.pot
 	@# The date would make every two branches that add a message conflict.
 	sed -i "/^\"POT-Creation-Date:/d" $(GIS_PO)
