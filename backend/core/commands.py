@@ -29,7 +29,7 @@ from django.core.management.base import (
     CommandParser,
     handle_default_options,
 )
-from django.db import connections
+from django.db import OperationalError, ProgrammingError, connections
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -137,6 +137,21 @@ class GridgovCommand(BaseCommand):
             raise
         except BoundaryFileError as error:
             raise CommandError(str(error), returncode=EXIT_USAGE) from error
+        except (OperationalError, ProgrammingError) as error:
+            raise CommandError(_database_message(error), returncode=EXIT_USAGE) from error
+
+
+def _database_message(error: Exception) -> str:
+    """A database that is not there or not set up, in one line: the commonest first-day slip is
+    a command before `gridgov migrate`."""
+    first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    # SQLite says "no such table/column", PostgreSQL "relation/column ... does not exist".
+    missing = r"no such (table|column)|(relation|column) .* does not exist"
+    if re.search(missing, first_line):
+        message = _("the database is not set up for this version (%(error)s): run gridgov migrate")
+    else:
+        message = _("cannot use the database: %(error)s (check DATABASE_URL)")
+    return message % {"error": first_line}
 
 
 @contextlib.contextmanager

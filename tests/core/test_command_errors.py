@@ -5,7 +5,10 @@ parser print what a person sees.
 """
 
 import json
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -15,6 +18,8 @@ from gis.export import write_boundaries
 from gis.io import Boundary
 from tests.conftest import WEST
 from tests.gridgov_cli import gridgov, gridgov_run
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -145,3 +150,17 @@ def test_lon_lat_given_a_projected_crs_is_refused_not_imported_into_the_ocean(tm
     )  # fmt: skip
     assert status == 2
     assert "look like longitude/latitude" in err and "not the metres of EPSG:4550" in err
+
+
+def test_a_command_before_migrate_says_to_migrate(tmp_path):
+    # A fresh SQLite file of its own: the first day's slip, without touching the test database.
+    env = {"PYTHONPATH": str(REPO), "GRIDGOV_DATA_DIR": str(tmp_path), "LANG": "C.UTF-8"}
+    done = subprocess.run(
+        [sys.executable, "-m", "backend.cli", "escalate"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr == (
+        "gridgov escalate: the database is not set up for this version "
+        "(no such table: incidents_incident): run gridgov migrate\n"
+    )
