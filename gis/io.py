@@ -326,24 +326,39 @@ def _degrees_in_metres(frame: gpd.GeoDataFrame) -> bool:
     return not present.empty and _fits_lon_lat(frame)
 
 
-def _not_lon_lat_problem(frame: gpd.GeoDataFrame) -> Problem:
-    """The file claims (or, as GeoJSON without `crs`, is assumed to be) lon/lat but is not."""
-    min_x, _min_y, max_x, _max_y = frame.geometry[~frame.geometry.is_empty].total_bounds
+def _projected_crs_hint(min_x: float, max_x: float) -> str:
+    """Which CRS metres with these eastings are likely in, as a --source-crs suggestion."""
     if 2.5e7 <= min_x <= max_x < 4.6e7:
         # CGCS2000 3° Gauss-Krüger with the zone number before the easting: zone 25-45 are
         # EPSG:4513-4533 (zone 41, around 123° E, is EPSG:4529).
         zone = int(min_x // 1_000_000)
         hint = _("it looks like CGCS2000 3° Gauss-Krüger zone {zone}: try --source-crs {crs}")
-        hint = hint.format(zone=zone, crs=f"EPSG:{4488 + zone}")
-    else:
-        hint = _(
-            "give its CRS with --source-crs, e.g. EPSG:4549 or EPSG:4550 (CGCS2000 3° "
-            "Gauss-Krüger, central meridian 120° E or 123° E)"
-        )
+        return hint.format(zone=zone, crs=f"EPSG:{4488 + zone}")
+    return _(
+        "give its CRS with --source-crs, e.g. EPSG:4549 or EPSG:4550 (CGCS2000 3° "
+        "Gauss-Krüger, central meridian 120° E or 123° E)"
+    )
+
+
+def _not_lon_lat_problem(frame: gpd.GeoDataFrame) -> Problem:
+    """The file claims (or, as GeoJSON without `crs`, is assumed to be) lon/lat but is not."""
+    min_x, _min_y, max_x, _max_y = frame.geometry[~frame.geometry.is_empty].total_bounds
     message = _(
         "coordinates are not longitude/latitude (x from {min_x:,.0f} to {max_x:,.0f}), so "
         "the file's CRS is missing or wrong; {hint}"
-    ).format(min_x=min_x, max_x=max_x, hint=hint)
+    ).format(min_x=min_x, max_x=max_x, hint=_projected_crs_hint(min_x, max_x))
+    return Problem(None, None, "geometry", message)
+
+
+def _outside_projection_problem(frame: gpd.GeoDataFrame) -> Problem:
+    """The file's metres lie where its projected CRS reaches no place on Earth."""
+    min_x, _min_y, max_x, _max_y = frame.geometry[~frame.geometry.is_empty].total_bounds
+    message = _(
+        "coordinates lie outside what {crs} can place (x from {min_x:,.0f} to {max_x:,.0f}), "
+        "so the file's CRS is wrong; {hint}"
+    ).format(
+        crs=frame.crs.to_string(), min_x=min_x, max_x=max_x, hint=_projected_crs_hint(min_x, max_x)
+    )
     return Problem(None, None, "geometry", message)
 
 
@@ -387,10 +402,15 @@ def _to_wgs84(
     label = frame.crs.to_string()
     if not frame.crs.equals(pyproj.CRS.from_epsg(4326)):
         try:
-            frame = _densified_in_its_crs(frame).to_crs("EPSG:4326")
+            reprojected = _densified_in_its_crs(frame).to_crs("EPSG:4326")
         except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError) as exc:
             message = _("cannot reproject from {crs}: {error}").format(crs=label, error=exc)
             raise BoundaryFileError(path, message) from exc
+        if not _fits_lon_lat(reprojected):
+            # pyproj answers inf for eastings its projection cannot reach (EPSG:4529's zone
+            # number in front, read as EPSG:4550): one line on the file, not one per feature.
+            return frame, label, _outside_projection_problem(frame)
+        frame = reprojected
     return frame, label, None
 
 

@@ -69,6 +69,27 @@ def test_projected_geojson_without_crs_checks_as_one_file_error_not_nan(tmp_path
     assert "not longitude/latitude" in out and "nan" not in out
 
 
+def test_zone_numbered_eastings_under_a_crs_without_the_zone_are_refused_in_one_line(
+    tmp_path, db, capsys
+):
+    # EPSG:4529 eastings (zone 41 in front) read as EPSG:4550 (no zone number): pyproj gives
+    # inf, which reached the database check as "Invalid Coordinate" per feature and the
+    # check as a NaN traceback.
+    path = projected_geojson(tmp_path / "grids.geojson", code=f"{WEST}01001")
+    status, err = gridgov(
+        "import-boundaries", path, "--level", "grid", "--source-crs", "EPSG:4550", capsys=capsys
+    )
+    assert status == 2 and "Traceback" not in err and "Invalid Coordinate" not in err
+    assert "feature 1" not in err  # one line on the file, not one per feature
+    assert path in err and "'geometry'" in err and "EPSG:4550" in err
+    assert "--source-crs EPSG:4529" in err
+    status, out, err = gridgov_run(
+        "check-boundaries", path, "--source-crs", "EPSG:4550", capsys=capsys
+    )
+    assert status == 1 and "Traceback" not in err
+    assert "--source-crs EPSG:4529" in out and "nan" not in out
+
+
 def test_projected_file_is_imported_when_its_crs_is_given(tmp_path, db, capsys):
     path = projected_geojson(tmp_path / "streets.geojson")
     call_command("import_boundaries", path, level="street", source_crs="EPSG:4529")
