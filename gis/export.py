@@ -120,6 +120,7 @@ def write_frame(
         if path.suffix.lower() == ".shp":
             for sidecar in _SHAPEFILE_SIDECARS:
                 path.with_suffix(sidecar).unlink(missing_ok=True)
+        frame = frame.rename(columns=_shapefile_field_names(frame))
         # The .cpg says UTF-8, so QGIS and ArcGIS read Chinese names without guessing.
         frame.to_file(
             path, driver="ESRI Shapefile", engine="pyogrio", layer_options={"ENCODING": "UTF-8"}
@@ -238,6 +239,35 @@ def write_problems(report: CheckReport, path: str | Path) -> Path:
             path, driver="GPKG", engine="pyogrio", layer=layer, geometry_type=geometry_type
         )
     return path
+
+
+# A DBF field name holds at most 10 bytes.
+_DBF_NAME_BYTES = 10
+
+
+def _shapefile_field_names(frame: gpd.GeoDataFrame) -> dict[str, str]:
+    """Columns whose names a DBF cannot hold, renamed as GDAL would (cut to 10 bytes, `_1`,
+    `_2` … where two cuts meet), so that GDAL and geopandas have nothing to warn about: a
+    warning per write is two lines on the console for a rule docs/gis.md states once."""
+    taken = {str(c) for c in frame.columns if len(str(c).encode()) <= _DBF_NAME_BYTES}
+    renames: dict[str, str] = {}
+    for column in frame.columns:
+        name = str(column)
+        if column == frame.geometry.name or len(name.encode()) <= _DBF_NAME_BYTES:
+            continue
+        short = _cut_to_bytes(name, _DBF_NAME_BYTES)
+        number = 1
+        while short in taken:
+            tail = f"_{number}"
+            short = _cut_to_bytes(name, _DBF_NAME_BYTES - len(tail)) + tail
+            number += 1
+        taken.add(short)
+        renames[column] = short
+    return renames
+
+
+def _cut_to_bytes(text: str, size: int) -> str:
+    return text.encode()[:size].decode(errors="ignore")
 
 
 def _flat(properties: Mapping[str, Any]) -> dict[str, Any]:
