@@ -32,6 +32,7 @@ GARBAGE: dict[str, list[str]] = {
         "{points} --level street --code-field nope",
         "{projected} --level street --source-crs EPSG:999999",
         "{projected} --level street --source-crs nonsense",
+        "{projected} --level street --source-crs EPSG:4550",  # zone-41 eastings: off its map
         "{projected} --level grid --layer nope",
         "{projected} --level grid --encoding no-such-encoding",
         "{projected} --level county",
@@ -50,6 +51,7 @@ GARBAGE: dict[str, list[str]] = {
         "{projected} --streets {nofile}",
         "{projected} --streets {junk}",
         "{projected} --source-crs nonsense",
+        "{projected} --source-crs EPSG:4550",
         "db --json {missing}/r.json",
         "db --geojson {missing}/p.gpkg",
         "db --problems {missing}/p.gpkg",
