@@ -22,6 +22,7 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pyogrio.errors
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import (
     BaseCommand,
@@ -220,6 +221,29 @@ def output_file(text: str) -> str:
             % {"path": text, "folder": folder}
         )
     return text
+
+
+@contextlib.contextmanager
+def writing(path: str | Path) -> Iterator[None]:
+    """Write a command's output file inside this: a folder that exists but takes no file (no
+    permission, a read-only or full disk) is one line naming the file, exit status 2. Folders
+    that do not exist are refused earlier, by `output_file`, before any work."""
+    try:
+        yield
+    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
+        reason = getattr(error, "strerror", None) or _gdal_reason(str(error), str(path))
+        message = _("cannot write %(path)s: %(reason)s") % {"path": path, "reason": reason}
+        raise CommandError(message, returncode=EXIT_USAGE) from error
+
+
+def _gdal_reason(text: str, path: str) -> str:
+    """GDAL's reason without the path it repeats: "Failed to create GeoJSON datasource: /x:
+    /x: Permission denied" is "Permission denied"; a reason naming no cause keeps its words."""
+    last = text.rsplit(": ", 1)[-1]
+    if path not in last:
+        return last
+    parts = (part.strip() for part in text.replace(path, "").split(":"))
+    return ": ".join(part for part in parts if part)
 
 
 def export_file(text: str) -> str:

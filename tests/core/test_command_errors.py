@@ -130,6 +130,34 @@ def test_an_output_in_a_missing_folder_is_refused_before_any_work(argv, tmp_path
     assert f"folder {missing} does not exist" in err and err.count("\n") == 1
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", "--what", "grids", "--out", "/proc/gridgov-grids.geojson"],
+        ["export", "--what", "grids", "--out", "/proc/gridgov-grids.gpkg"],
+        ["export", "--what", "grids", "--out", "/proc/gridgov-grids.shp"],
+        ["export", "--what", "grids", "--out", "/proc/gridgov-grids.shp.zip"],
+        ["export", "--what", "grids", "--out", "/proc/gridgov-grids.csv"],
+        ["export", "--what", "grid-stats", "--out", "/proc/gridgov-grids.xlsx"],
+        ["generate-grids", "--street", WEST, "--method", "hex", "--out", "/proc/gridgov.geojson"],
+        ["check-boundaries", "db", "--json", "/proc/gridgov-report.json"],
+        ["check-boundaries", "db", "--problems", "/proc/gridgov-problems.gpkg"],
+        ["check-boundaries", "db", "--repair", "/proc/gridgov-fixed.geojson"],
+        ["map-report", "--out", "/proc/gridgov-map.png"],
+    ],
+    ids=lambda argv: f"{argv[0]} {argv[-2]} {Path(argv[-1]).suffix}",
+)
+def test_an_output_that_cannot_be_written_is_one_line_naming_it(argv, two_streets, capsys):
+    # A folder that exists but takes no new file (no permission, a read-only disk): /proc
+    # refuses even root, which these tests may run as.
+    status, err = gridgov(*argv, capsys=capsys)
+    assert status == 2 and "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith(f"gridgov {argv[0]}: cannot write {argv[-1]}: "), err
+    assert last.count(argv[-1]) == 1  # GDAL's repetitions of the path are left out
+
+
 def test_a_check_that_finds_errors_still_exits_1_a_result_not_a_mistake(tmp_path, capsys):
     path = projected_geojson(tmp_path / "grids.geojson", code="not-a-code")
     status, _err = gridgov("check-boundaries", path, capsys=capsys)

@@ -13,6 +13,7 @@ from backend.core.commands import (
     export_file,
     output_file,
     positive_number,
+    writing,
 )
 from gis.check import CheckOptions, CheckReport, check_boundaries, check_file
 from gis.export import problems_path, write_boundaries, write_problems
@@ -101,15 +102,18 @@ class Command(GridgovCommand):
             self.stdout.write(str(problem))
         self.stdout.write(report.summary())
         if options["json_out"]:
-            Path(options["json_out"]).write_text(
-                json.dumps(report.to_json(), ensure_ascii=False, indent=1), encoding="utf-8"
-            )
+            with writing(options["json_out"]):
+                Path(options["json_out"]).write_text(
+                    json.dumps(report.to_json(), ensure_ascii=False, indent=1), encoding="utf-8"
+                )
         if options["geojson_out"]:
-            Path(options["geojson_out"]).write_text(
-                json.dumps(report.to_geojson(), ensure_ascii=False), encoding="utf-8"
-            )
+            with writing(options["geojson_out"]):
+                Path(options["geojson_out"]).write_text(
+                    json.dumps(report.to_geojson(), ensure_ascii=False), encoding="utf-8"
+                )
         if options["problems_out"]:
-            write_problems(report, options["problems_out"])
+            with writing(options["problems_out"]):
+                write_problems(report, options["problems_out"])
         if not report.ok:
             raise CommandFailed(
                 _("%(count)d error(s) in %(source)s")
@@ -162,7 +166,8 @@ class Command(GridgovCommand):
                 % {"reason": result.refused, "path": options["repair_out"]}
             )
         else:
-            write_boundaries(result.grids, options["repair_out"])
+            with writing(options["repair_out"]):
+                write_boundaries(result.grids, options["repair_out"])
             self.stdout.write(
                 _(
                     "%(made)d change(s) made, %(left)d error(s) left for a person; repaired "

@@ -16,6 +16,7 @@ from backend.core.commands import (
     int_between,
     positive_number,
     street_code,
+    writing,
 )
 from gis.check import check_boundaries
 from gis.export import write_boundaries
@@ -143,7 +144,8 @@ class Command(GridgovCommand):
                 self.stderr.write(str(problem))
             raise CommandError(_("generated grids failed the check; nothing written"))
         if options["out"]:
-            write_boundaries(grids, options["out"])
+            with writing(options["out"]):
+                write_boundaries(grids, options["out"])
             self.stdout.write(_("written to %(path)s") % {"path": options["out"]})
         if options["do_import"]:
             self._import(street, grids, method, options)

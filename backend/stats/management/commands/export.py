@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.boundaries.management.commands._db import boundaries_from_db
-from backend.core.commands import GridgovCommand, output_file, street_code
+from backend.core.commands import GridgovCommand, output_file, street_code, writing
 from backend.core.errors import GridgovError
 from backend.stats import selectors
 from backend.stats.management.commands._period import command_user, parse_period
@@ -62,7 +62,10 @@ class Command(GridgovCommand):
             # Noded with the other level too: a streets file and a grids file then fit exactly.
             neighbours = [b.geometry for b in others]
             layer = what
-        path = write_frame(frame, out, fmt, layer=layer, crs=options["crs"], neighbours=neighbours)
+        with writing(out):
+            path = write_frame(
+                frame, out, fmt, layer=layer, crs=options["crs"], neighbours=neighbours
+            )
         self.stdout.write(
             _("%(count)d %(what)s written to %(path)s")
             % {"count": len(frame), "what": what, "path": path}

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.boundaries.models import Street
-from backend.core.commands import GridgovCommand, output_file, street_code
+from backend.core.commands import GridgovCommand, output_file, street_code, writing
 from backend.core.errors import GridgovError
 from backend.stats.management.commands._period import command_user, parse_period
 from backend.stats.map_report import grid_map_report
@@ -48,7 +48,8 @@ class Command(GridgovCommand):
                 data = grid_map_report(user=command_user(), filters=filters, fmt=fmt)
         except GridgovError as error:
             raise CommandError(error.detail) from error
-        Path(out).write_bytes(data)
+        with writing(out):
+            Path(out).write_bytes(data)
         self.stdout.write(
             _("map report written to %(path)s (%(size)s bytes)")
             % {"path": out, "size": f"{len(data):,}"}
