@@ -517,13 +517,15 @@ def read_points(
     path: str | Path,
     *,
     weight_field: str | None = "households",
+    weight_field_required: bool = False,
     source_crs: str | None = None,
     encoding: str | None = None,
 ) -> Points:
     """The points of a vector file or of a CSV with lon/lat columns, as `Points`.
 
     For household or building points: each point weighs its `weight_field` value (e.g. the
-    households of a building), or 1 when the field is absent or empty. Output is EPSG:4326.
+    households of a building), or 1 when the field is empty, or absent and not
+    `weight_field_required` (a field someone named and mistyped is refused). Output is EPSG:4326.
     A CSV is read as UTF-8, else GBK, else GB18030 (Excel's Chinese CSV is GBK) unless
     `encoding` is given; a Shapefile's encoding as in `read_boundaries`.
     """
@@ -550,6 +552,10 @@ def read_points(
         )
     else:
         frame, text = _read_frame(path, None, encoding)
+    if weight_field_required and weight_field not in frame.columns:
+        fields = ", ".join(str(c) for c in frame.columns if c != frame.geometry.name) or "-"
+        message = _("no field {field!r} in the file (fields: {fields})")
+        raise BoundaryFileError(path, message.format(field=weight_field, fields=fields))
     frame, _label, problem = _to_wgs84(frame, path, source_crs)
     if problem is not None:
         raise BoundaryFileError(path, problem.message)

@@ -117,3 +117,18 @@ def test_points_in_gcj02_get_a_hint_and_fit_with_source_crs(db, tmp_path):
     assert "outside it dropped" in out and "--source-crs gcj02" in err
     out, err = generate(tmp_path, street_file(tmp_path), points, source_crs="gcj02")
     assert "0 (0 households) outside it dropped" in out and "hint" not in err
+
+
+def test_a_households_field_named_but_not_in_the_file_is_refused(db, tmp_path):
+    # Without the field every point would count as one household: grids of 400 points, not of
+    # 400 households, and no word said.
+    points = points_file(tmp_path, INSIDE)
+    message = refusal(tmp_path, street_file(tmp_path), points, households_field="户数")
+    assert points in message and "'户数'" in message and "lon, lat, households" in message
+
+
+def test_points_without_the_default_households_field_count_one_household_each(db, tmp_path):
+    path = tmp_path / "homes.csv"
+    path.write_text("\n".join(["lon,lat", *(f"{x},{y}" for x, y in INSIDE)]))
+    out, _err = generate(tmp_path, street_file(tmp_path), str(path))
+    assert "1,600 points (1,600 households) read" in out

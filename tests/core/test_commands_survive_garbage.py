@@ -94,6 +94,8 @@ GARBAGE: dict[str, list[str]] = {
         "--out g.geojson",
         f"--street {WEST} --streets {{street}} --method households --households {{plain_csv}} "
         "--out g.geojson",
+        f"--street {WEST} --streets {{street}} --method households --households {{points}} "
+        "--households-field nope --out g.geojson",
         f"--street {WEST} --streets {{street}} --method households --households {{junk}} "
         "--out g.geojson",
         f"--street {WEST} --streets {{street}} --method households --households {{points}} "

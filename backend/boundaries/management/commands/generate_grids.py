@@ -56,7 +56,11 @@ class Command(GridgovCommand):
         parser.add_argument("--cell-area-m2", type=positive_number, default=250_000)
         parser.add_argument("--households-per-grid", type=positive_number, default=400)
         parser.add_argument("--households", help="household or building points (file or CSV)")
-        parser.add_argument("--households-field", default="households")
+        parser.add_argument(
+            "--households-field",
+            help="field of the points holding their households (default: households, and a "
+            "point without one counts as one household)",
+        )
         parser.add_argument("--roads", help="road lines to follow (households method)")
         parser.add_argument(
             "--source-crs",
@@ -174,7 +178,9 @@ class Command(GridgovCommand):
             raise CommandError(_("--method households needs --households FILE"))
         points = read_points(
             options["households"],
-            weight_field=options["households_field"],
+            # A field named on the command line must be there; the default may be missing.
+            weight_field=options["households_field"] or "households",
+            weight_field_required=options["households_field"] is not None,
             source_crs=options["source_crs"],
             encoding=options["encoding"],
         )
