@@ -75,3 +75,20 @@ def test_check_of_wgs84_grids_against_the_gcj02_street_file_hints(db, tmp_path):
             stderr=err,
         )
     assert "street file" in err.getvalue() and "--source-crs gcj02" in err.getvalue()
+
+
+def test_the_hint_follows_the_problems_where_a_reader_of_the_console_ends(db, tmp_path):
+    # Hundreds of outside_street lines would push a hint printed before them off the screen.
+    run("import_boundaries", street_file(tmp_path), level="street", source_crs="gcj02")
+    grids = grid_file(tmp_path, in_gcj02=True)
+    assert "--source-crs gcj02" in refused_import(grids).strip().splitlines()[-1]
+    console = StringIO()  # stdout and stderr as a terminal shows them, one after the other
+    with pytest.raises(CommandError):
+        call_command(
+            "check_boundaries",
+            grid_file(tmp_path, in_gcj02=False),
+            streets=street_file(tmp_path),
+            stdout=console,
+            stderr=console,
+        )
+    assert "--source-crs gcj02" in console.getvalue().strip().splitlines()[-1]

@@ -96,11 +96,13 @@ class Command(GridgovCommand):
                 report = self._repair(grids, streets, options, check_options)
         except BoundaryFileError as error:
             raise CommandError(str(error)) from error
-        for note in report.notes:
-            self.stderr.write(note)
         for problem in report.problems:
             self.stdout.write(str(problem))
         self.stdout.write(report.summary())
+        # Notes (the encoding read, a forgotten --source-crs) after the problems, where the eye
+        # lands: hundreds of problem lines would scroll them away.
+        for note in report.notes:
+            self.stderr.write(note)
         if options["json_out"]:
             with writing(options["json_out"]):
                 Path(options["json_out"]).write_text(

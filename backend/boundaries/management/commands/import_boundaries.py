@@ -92,9 +92,8 @@ class Command(GridgovCommand):
                     progress=self._progress,
                 )
         except BoundaryImportRefused as refused:
-            if level == "grid":
-                self._offset_hint(file, loaded.boundaries)
-            self._refuse(file, refused.problems)
+            hint = self._offset_hint(loaded.boundaries) if level == "grid" else None
+            self._refuse(file, refused.problems, hint=hint)
         self.stdout.write(
             _("%(file)s: imported %(count)d %(level)ss (%(new)d new, %(updated)d updated)")
             % {
@@ -108,21 +107,23 @@ class Command(GridgovCommand):
         for line in lines:
             self.stdout.write(f"{file}: {line}")
 
-    def _refuse(self, file: str, problems: list) -> None:
+    def _refuse(self, file: str, problems: list, hint: str | None = None) -> None:
         for problem in problems:
             self.stderr.write(f"{file}: {problem}")
+        if hint is not None:
+            # After the problems, where the eye lands: hundreds of them would scroll it away.
+            self.stderr.write(f"{file}: {hint}")
         raise CommandError(
             _("%(file)s: %(count)d problem(s); nothing imported")
             % {"file": file, "count": len(problems)}
         )
 
-    def _offset_hint(self, file: str, grids: list[Boundary]) -> None:
+    def _offset_hint(self, grids: list[Boundary]) -> str | None:
         """A line naming the forgotten --source-crs when grids lie a GCJ-02/BD-09 offset off."""
         codes = {street_code_of(g.code) for g in grids}
         streets = [as_boundary(s) for s in Street.objects.filter(code__in=codes)]
         fit = grids_offset_fit([g.geometry for g in grids], [s.geometry for s in streets])
-        if fit is not None:
-            self.stderr.write(f"{file}: {fit.hint()}")
+        return None if fit is None else fit.hint()
 
     def _progress(self, done: int, total: int) -> None:
         line = _("saved %(done)d/%(total)d") % {"done": done, "total": total}
