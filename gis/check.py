@@ -94,19 +94,24 @@ def check_file(
     name_field: str = "name",
     layer: str | int | None = None,
     source_crs: str | None = None,
+    streets_source_crs: str | None = None,
     encoding: str | None = None,
     options: CheckOptions | None = None,
 ) -> CheckReport:
     """Check a grid file (GeoJSON, GeoPackage, Shapefile; any CRS), optionally with its streets.
 
-    A Shapefile's text encoding is `encoding`, or detected (`gis.io.read_boundaries`); the
-    report's notes say when it was detected.
+    `source_crs` is the grid file's CRS and `streets_source_crs` the street file's, each where
+    the file does not say or says wrong: streets traced on AMap (GCJ-02) and grids a surveyor
+    drew in CGCS2000 are the usual pair. A Shapefile's text encoding is `encoding`, or detected
+    (`gis.io.read_boundaries`); the report's notes say when it was detected.
     """
-    read = dict(
-        code_field=code_field, name_field=name_field, source_crs=source_crs, encoding=encoding
+    read = dict(code_field=code_field, name_field=name_field, encoding=encoding)
+    grids = read_features(path, layer=layer, source_crs=source_crs, **read)
+    streets = (
+        read_features(streets_path, source_crs=streets_source_crs, **read)
+        if streets_path is not None
+        else None
     )
-    grids = read_features(path, layer=layer, **read)
-    streets = read_features(streets_path, **read) if streets_path is not None else None
     file_problems = [
         BoundaryProblem("file", ERROR, f"{source.path}: {problem}")
         for source in (grids, streets)
@@ -114,7 +119,10 @@ def check_file(
         for problem in source.problems
     ]
     report = check_boundaries(
-        grids.boundaries, None if streets is None else streets.boundaries, options=options
+        grids.boundaries,
+        None if streets is None else streets.boundaries,
+        options=options,
+        streets_crs_option="--streets-source-crs",
     )
     report.problems[:0] = file_problems
     report.crs = grids.crs
@@ -132,8 +140,10 @@ def check_boundaries(
     *,
     options: CheckOptions | None = None,
     street_gaps: bool = True,
+    streets_crs_option: str = "--source-crs",
 ) -> CheckReport:
     """Check grids (and, given them, their streets) for every defect kind; EPSG:4326 input.
+    A GCJ-02 hint about the streets names `streets_crs_option` as the one forgotten.
 
     Geometries may be anything a file holds (None, invalid, lines): each is reported, and invalid
     ones take part in the topology checks in their `make_valid` form, so one bad ring does not
@@ -168,7 +178,7 @@ def check_boundaries(
         # A steady few hundred metres is a GCJ-02/BD-09 file read as WGS-84: say which.
         fit = grids_offset_fit([g.geometry for g in grids], [s.geometry for s in streets])
         if fit is not None:
-            notes.append(fit.hint())
+            notes.append(fit.hint(streets_option=streets_crs_option))
     return CheckReport(
         problems,
         len(grids),

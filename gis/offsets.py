@@ -41,8 +41,9 @@ class OffsetFit:
     outside_before: float  # share of the grids' area (or of the points) outside the streets
     outside_after: float  # the same once the offset is undone
 
-    def hint(self) -> str:
-        """One line naming the forgotten --source-crs."""
+    def hint(self, streets_option: str = "--source-crs") -> str:
+        """One line naming the forgotten --source-crs (`streets_option` where a command reads
+        the street file with an option of its own)."""
         names = {"gcj02": _("GCJ-02 (AMap, Tencent)"), "bd09": _("BD-09 (Baidu)")}
         name = names[self.system]
         values = {
@@ -51,12 +52,13 @@ class OffsetFit:
             "before": self.outside_before,
             "after": self.outside_after,
             "crs": self.system,
+            "option": streets_option,
         }
         if self.moved == "streets":
             text = _(
                 "hint: the streets lie about {offset_m:,.0f} m off, as {name} coordinates do "
                 "({before:.1%} of the grids outside them, {after:.1%} with the offset undone): "
-                "was the street file {name} read without --source-crs {crs}?"
+                "was the street file {name} read without {option} {crs}?"
             )
         elif self.moved == "points":
             text = _(

@@ -11,7 +11,7 @@ from backend.boundaries.models import Grid
 from gis import coords
 from gis.export import write_boundaries
 from gis.gridding import coded_grids, lattice_cut
-from gis.io import Boundary
+from gis.io import Boundary, read_features
 from tests.gis.test_offsets import DATA, STREET
 
 
@@ -74,7 +74,21 @@ def test_check_of_wgs84_grids_against_the_gcj02_street_file_hints(db, tmp_path):
             stdout=StringIO(),
             stderr=err,
         )
-    assert "street file" in err.getvalue() and "--source-crs gcj02" in err.getvalue()
+    assert "street file" in err.getvalue() and "--streets-source-crs gcj02" in err.getvalue()
+
+
+def test_check_of_wgs84_grids_with_the_street_file_read_as_gcj02_is_clean(db, tmp_path):
+    # The hint followed: the street file's CRS alone, the grids (cut from the street as the
+    # option reads it, in WGS-84) as they are.
+    streets = street_file(tmp_path)
+    [street] = read_features(streets, source_crs="gcj02").boundaries
+    grids = tmp_path / "grids.geojson"
+    write_boundaries(
+        coded_grids(STREET, lattice_cut(street.geometry, cell_area_m2=4_000_000, shape="hex")),
+        grids,
+    )
+    out, err = run("check_boundaries", str(grids), streets=streets, streets_source_crs="gcj02")
+    assert " 0 errors" in out and "hint" not in err
 
 
 def test_the_hint_follows_the_problems_where_a_reader_of_the_console_ends(db, tmp_path):
@@ -91,4 +105,4 @@ def test_the_hint_follows_the_problems_where_a_reader_of_the_console_ends(db, tm
             stdout=console,
             stderr=console,
         )
-    assert "--source-crs gcj02" in console.getvalue().strip().splitlines()[-1]
+    assert "source-crs gcj02" in console.getvalue().strip().splitlines()[-1]

@@ -52,6 +52,8 @@ GARBAGE: dict[str, list[str]] = {
         "{projected} --streets {junk}",
         "{projected} --source-crs nonsense",
         "{projected} --source-crs EPSG:4550",
+        "{projected} --streets {street} --streets-source-crs nonsense",
+        "{projected} --streets {projected} --streets-source-crs EPSG:4550",
         "db --json {missing}/r.json",
         "db --geojson {missing}/p.gpkg",
         "db --problems {missing}/p.gpkg",

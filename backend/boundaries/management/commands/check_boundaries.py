@@ -47,7 +47,14 @@ class Command(GridgovCommand):
         parser.add_argument("--name-field", default="name")
         parser.add_argument("--households-field", default="households")
         parser.add_argument("--layer", default=None)
-        parser.add_argument("--source-crs", default=None, help="e.g. EPSG:4490, gcj02, bd09")
+        parser.add_argument(
+            "--source-crs", default=None, help="CRS of the grid file, e.g. EPSG:4490, gcj02, bd09"
+        )
+        parser.add_argument(
+            "--streets-source-crs",
+            default=None,
+            help="CRS of the --streets file, e.g. gcj02 for streets traced on AMap",
+        )
         parser.add_argument(
             "--encoding",
             default=None,
@@ -130,6 +137,7 @@ class Command(GridgovCommand):
             source,
             streets_path=options["streets"],
             layer=options["layer"],
+            streets_source_crs=options["streets_source_crs"],
             options=check_options,
             **self._read_options(options),
         )
@@ -141,10 +149,10 @@ class Command(GridgovCommand):
             return grids, streets
         read = self._read_options(options)
         grids = read_features(source, layer=options["layer"], **read).boundaries
-        streets = (
-            read_features(options["streets"], **read).boundaries if options["streets"] else None
-        )
-        return grids, streets
+        if not options["streets"]:
+            return grids, None
+        read["source_crs"] = options["streets_source_crs"]
+        return grids, read_features(options["streets"], **read).boundaries
 
     @staticmethod
     def _read_options(options: dict) -> dict:
