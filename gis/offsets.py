@@ -141,7 +141,15 @@ def _polygonal(geometries: Sequence[BaseGeometry | None]) -> np.ndarray:
 
 def _metres(geometries: np.ndarray, crs) -> np.ndarray:
     # Shares of area need no densified edges: the same error falls on both sides of a ratio.
-    return to_metres(geometries, crs, densify=False)
+    projected = to_metres(geometries, crs, densify=False)
+    # A grid valid in lon/lat may not be once projected or shifted (vertices centimetres apart
+    # after a coarse rounding cross): overlay would stop on it with a TopologyException.
+    invalid = ~shapely.is_valid(projected)
+    if invalid.any():
+        projected[invalid] = shapely.make_valid(
+            projected[invalid], method="structure", keep_collapsed=False
+        )
+    return projected
 
 
 def _outside_areas(grids_m: np.ndarray, streets_m: BaseGeometry) -> np.ndarray:

@@ -7,6 +7,7 @@ import shapely
 from shapely import MultiPolygon, Polygon, box
 
 from gis.check import CheckOptions, check_boundaries
+from gis.gridding import coded_grids, lattice_cut
 from gis.i18n import language_override
 from gis.io import Boundary, read_features
 from gis.repair import repair_grids
@@ -195,6 +196,28 @@ def test_generated_hunnan_grids_read_back_from_geojson_leave_no_error_unlisted()
     result = repair_grids(grids, streets, tolerance_m=1, options=strict)
     assert_every_error_left_is_listed(result)
     assert result.check.errors == []
+
+
+def test_grids_from_a_tool_writing_4_decimals_are_repaired_without_a_geos_error():
+    # Hex grids cut from the real Hunnan outline and rounded to 4 decimals (about 10 m), as
+    # a tool with a coarse precision setting writes them: some repaired grids, valid in lon/lat,
+    # self-intersect once projected to metres, where the GCJ-02 offset test measured them
+    # (TopologyException: side location conflict).
+    [district] = read_features(
+        Path(__file__).parent / "data" / "hunnan-210112-gcj02.geojson",
+        code_field="adcode",
+        source_crs="gcj02",
+    ).boundaries
+    outline = district.geometry & box(123.5106, 41.8041, 123.7106, 41.9541)
+    streets = [Boundary("210112001", "街道", outline, {}, 1)]
+    cells = lattice_cut(outline, cell_area_m2=1_000_000, shape="hex")
+    grids = [
+        Boundary(g.code, g.name, shapely.transform(g.geometry, lambda xy: xy.round(4)), {}, n)
+        for n, g in enumerate(coded_grids("210112001", cells), start=1)
+    ]
+    result = repair_grids(grids, streets, tolerance_m=1)
+    assert result.applied
+    assert_every_error_left_is_listed(result)
 
 
 def test_reasons_are_in_chinese_when_the_language_asks():
