@@ -109,6 +109,19 @@ def test_check_lines_and_totals_are_chinese_under_a_chinese_locale(tmp_path, mon
 
 
 @pytest.mark.parametrize(
+    ("what", "noun"), [("streets", "个街道"), ("grids", "个网格"), ("grid-stats", "行网格统计")]
+)
+def test_what_export_wrote_is_named_in_chinese(
+    what, noun, two_streets, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    path = tmp_path / "out.gpkg"
+    main(["gridgov", "export", "--what", what, "--out", str(path)])  # done: no exit
+    out = capsys.readouterr().out
+    assert re.fullmatch(rf"已把 \d+ {noun}写入 {path}\n", out), out
+
+
+@pytest.mark.parametrize(
     ("argv", "chinese"),
     [
         (["export", "--what", "bogus", "--out", "x.csv"], "参数 --what：无效的选项：'bogus'"),

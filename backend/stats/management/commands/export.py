@@ -66,7 +66,9 @@ class Command(GridgovCommand):
             path = write_frame(
                 frame, out, fmt, layer=layer, crs=options["crs"], neighbours=neighbours
             )
-        self.stdout.write(
-            _("%(count)d %(what)s written to %(path)s")
-            % {"count": len(frame), "what": what, "path": path}
-        )
+        messages = {
+            "streets": _("%(count)d streets written to %(path)s"),
+            "grids": _("%(count)d grids written to %(path)s"),
+            "grid-stats": _("%(count)d grid statistics rows written to %(path)s"),
+        }
+        self.stdout.write(messages[what] % {"count": len(frame), "path": path})
