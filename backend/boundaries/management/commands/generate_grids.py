@@ -82,7 +82,9 @@ class Command(GridgovCommand):
             "--community", type=int_between(1, 99), default=1, help="community number 1-99"
         )
         parser.add_argument(
-            "--out", type=export_file, help="write the grids here (.geojson, .gpkg or .csv)"
+            "--out",
+            type=export_file,
+            help="write the grids here (.geojson, .gpkg, .shp, .shp.zip or .csv)",
         )
         parser.add_argument("--import", dest="do_import", action="store_true")
         add_replace_arguments(parser)
