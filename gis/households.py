@@ -4,6 +4,7 @@
 whole street as one grid of 0 households. These rules turn that into counts and a refusal.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ import numpy as np
 import shapely
 from shapely import MultiPolygon, Polygon
 
+from gis.gridding import MAX_GRIDS_PER_COMMUNITY
 from gis.i18n import _
 
 # A grid without households is a park, a lake, a works: fine when small, a sign of missing
@@ -66,9 +68,10 @@ def tally_points(
 def points_refusal(tally: PointTally, street: str, *, households_per_grid: float) -> str | None:
     """Why no grid should be cut from these points, or None when they can be used.
 
-    Refused: no points at all, none inside the street, or fewer households inside than half a
+    Refused: no points at all, none inside the street, fewer households inside than half a
     grid's target (the share under which `households_cut` merges a grid into its neighbour, so
-    not even one grid of the norm could be formed).
+    not even one grid of the norm could be formed), or so many that the grids would not fit in
+    one community's 999 codes (said before the cutting, with the target that fits).
     """
     if tally.points_inside + tally.points_outside == 0:
         return _("the points file has no points")
@@ -82,6 +85,21 @@ def points_refusal(tally: PointTally, street: str, *, households_per_grid: float
             "grid's target of {target:g}; lower --households-per-grid or use --method square "
             "or hex"
         ).format(households=tally.households_inside, street=street, target=households_per_grid)
+    estimate = tally.households_inside / households_per_grid
+    if round(estimate) > MAX_GRIDS_PER_COMMUNITY:
+        least = math.ceil(tally.households_inside / MAX_GRIDS_PER_COMMUNITY)
+        return _(
+            "{households:,.0f} households inside street {street} at {target:g} a grid make "
+            "about {count:,} grids, more than the {most} a community holds: give "
+            "--households-per-grid {least} or more"
+        ).format(
+            households=tally.households_inside,
+            street=street,
+            target=households_per_grid,
+            count=round(estimate),
+            most=MAX_GRIDS_PER_COMMUNITY,
+            least=least,
+        )
     return None
 
 

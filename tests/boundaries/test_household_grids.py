@@ -44,11 +44,10 @@ def generate(tmp_path, streets, points, **options) -> tuple[str, str]:
         streets=streets,
         method="households",
         households=points,
-        households_per_grid=400,
         out=str(tmp_path / "grids.geojson"),
         stdout=out,
         stderr=err,
-        **options,
+        **{"households_per_grid": 400, **options},
     )
     return out.getvalue(), err.getvalue()
 
@@ -132,3 +131,13 @@ def test_points_without_the_default_households_field_count_one_household_each(db
     path.write_text("\n".join(["lon,lat", *(f"{x},{y}" for x, y in INSIDE)]))
     out, _err = generate(tmp_path, street_file(tmp_path), str(path))
     assert "1,600 points (1,600 households) read" in out
+
+
+def test_more_grids_than_a_community_holds_are_refused_before_cutting_saying_what_fits(
+    db, tmp_path
+):
+    # 3,200 households at 3 a grid: about 1,067 grids, and a community holds 999.
+    message = refusal(
+        tmp_path, street_file(tmp_path), points_file(tmp_path, INSIDE), households_per_grid=3
+    )
+    assert "1,067" in message and "999" in message and "--households-per-grid 4" in message
