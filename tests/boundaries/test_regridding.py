@@ -242,6 +242,26 @@ def test_redrawing_a_grid_with_cases_in_place_is_refused_and_says_to_use_replace
     assert list(Grid.all_generations.values_list("code", "geometry", "retired_in")) == before
 
 
+def test_fewer_grids_over_the_street_without_replace_end_saying_to_use_replace(
+    two_streets, tmp_path
+):
+    # Two grids where there were four: they overlap the two the file does not name, and the
+    # overlaps alone would not tell the operator that --replace re-grids the street.
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing imported"):
+        call_command(
+            "import_boundaries",
+            grids_file(tmp_path, west_cells(2, 1)),
+            level="grid",
+            stdout=StringIO(),
+            stderr=err,
+        )
+    *problems, hint = err.getvalue().strip().splitlines()
+    assert any("overlap" in line for line in problems)
+    assert f"street {WEST} keeps 2 grid(s) the file does not name" in hint
+    assert "--replace" in hint
+
+
 def test_redrawing_grids_without_cases_in_place_is_allowed(two_streets, tmp_path):
     call_command(
         "import_boundaries",

@@ -8,7 +8,7 @@ from backend.boundaries.management.commands._regrid import (
     grids_import_regridding,
     replace_options_problem,
 )
-from backend.boundaries.models import Street
+from backend.boundaries.models import Grid, Street
 from backend.boundaries.services import BoundaryImportRefused, streets_import
 from backend.core.commands import GridgovCommand
 from gis.codes import level_name, street_code_of
@@ -92,8 +92,12 @@ class Command(GridgovCommand):
                     progress=self._progress,
                 )
         except BoundaryImportRefused as refused:
-            hint = self._offset_hint(loaded.boundaries) if level == "grid" else None
-            self._refuse(file, refused.problems, hint=hint)
+            hints = []
+            if level == "grid":
+                hints = [self._offset_hint(loaded.boundaries)]
+                if not options["replace"]:
+                    hints += self._replace_hints(loaded.boundaries, refused.problems)
+            self._refuse(file, refused.problems, hints=[h for h in hints if h])
         self.stdout.write(
             _("%(file)s: imported %(count)d %(level)ss (%(new)d new, %(updated)d updated)")
             % {
@@ -107,16 +111,40 @@ class Command(GridgovCommand):
         for line in lines:
             self.stdout.write(f"{file}: {line}")
 
-    def _refuse(self, file: str, problems: list, hint: str | None = None) -> None:
+    def _refuse(self, file: str, problems: list, hints: list[str] = ()) -> None:
         for problem in problems:
             self.stderr.write(f"{file}: {problem}")
-        if hint is not None:
+        for hint in hints:
             # After the problems, where the eye lands: hundreds of them would scroll it away.
             self.stderr.write(f"{file}: {hint}")
         raise CommandError(
             _("%(file)s: %(count)d problem(s); nothing imported")
             % {"file": file, "count": len(problems)}
         )
+
+    def _replace_hints(self, grids: list[Boundary], problems: list) -> list[str]:
+        """A line per street whose grids the file does not name overlap the file's: a new cut
+        of a street over its old grids, which only --replace retires (the overlaps do not say
+        so). A file renewing part of a street beside grids it leaves alone gets none."""
+        codes = {g.code for g in grids}
+        overlapped = {
+            code
+            for problem in problems
+            if getattr(problem, "kind", None) == "overlap"
+            for code in problem.codes
+            if code not in codes
+        }
+        hints = []
+        for street in sorted({street_code_of(code) for code in overlapped}):
+            kept = Grid.objects.filter(street__code=street).exclude(code__in=codes).count()
+            if kept:
+                hint = _(
+                    "hint: street %(street)s keeps %(count)d grid(s) the file does not name; "
+                    "to re-grid the street, give --replace (its grids are retired as a new "
+                    "generation, cases keep the grid they were filed in)"
+                )
+                hints.append(hint % {"street": street, "count": kept})
+        return hints
 
     def _offset_hint(self, grids: list[Boundary]) -> str | None:
         """A line naming the forgotten --source-crs when grids lie a GCJ-02/BD-09 offset off."""
