@@ -1,15 +1,17 @@
-"""Reads of streets and grids, shaped as GeoJSON features."""
+"""Reads of streets and grids, shaped as GeoJSON features or as `gis.io.Boundary` objects."""
 
 import json
 from functools import lru_cache
 
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
+from shapely.geometry import shape
 
 from backend.accounts.models import User
 from backend.core.errors import NotFound
+from gis.io import Boundary
 
-from .models import Grid, Street
+from .models import Area, Grid, Street
 
 
 def street_features() -> list[dict]:
@@ -76,3 +78,25 @@ def _parsed_geometry(geojson: str) -> dict:
     # Boundaries change rarely and are read on every map refresh: parse each version once.
     # Callers only read the result, never change it.
     return json.loads(geojson)
+
+
+def area_as_boundary(area: Area, feature: int = -1) -> Boundary:
+    """A stored street or grid as the `gis` library reads one (geometry in EPSG:4326)."""
+    properties = {"households": area.households}
+    if isinstance(area, Grid):
+        properties["community"] = area.community
+    geometry = shape(json.loads(area.geometry))
+    return Boundary(area.code, area.name, geometry, properties, feature)
+
+
+def boundaries_for_gis(*, street_code: str | None = None) -> tuple[list[Boundary], list[Boundary]]:
+    """(streets, grids) as stored, of one street when a code is given, for the GIS commands."""
+    streets = Street.objects.order_by("code")
+    grids = Grid.objects.order_by("code")
+    if street_code is not None:
+        streets = streets.filter(code=street_code)
+        grids = grids.filter(street__code=street_code)
+    return (
+        [area_as_boundary(s, k) for k, s in enumerate(streets, start=1)],
+        [area_as_boundary(g, k) for k, g in enumerate(grids, start=1)],
+    )

@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from backend.boundaries.management.commands._db import boundaries_from_db
+from backend.boundaries.selectors import boundaries_for_gis
 from backend.core.commands import (
     CommandFailed,
     GridgovCommand,
@@ -131,7 +131,7 @@ class Command(GridgovCommand):
 
     def _check(self, source: str, options: dict, check_options: CheckOptions) -> CheckReport:
         if source == "db":
-            streets, grids = boundaries_from_db()
+            streets, grids = boundaries_for_gis()
             return check_boundaries(grids, streets, options=check_options)
         return check_file(
             source,
@@ -145,7 +145,7 @@ class Command(GridgovCommand):
     def _boundaries(self, source: str, options: dict) -> tuple[list, list | None]:
         """(grids, streets) for a repair; the check alone reads the files once."""
         if source == "db":
-            streets, grids = boundaries_from_db()
+            streets, grids = boundaries_for_gis()
             return grids, streets
         read = self._read_options(options)
         grids = read_features(source, layer=options["layer"], **read).boundaries

@@ -2,13 +2,13 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from backend.boundaries.management.commands._db import boundaries_from_db
 from backend.boundaries.management.commands._regrid import (
     add_replace_arguments,
     grids_import_regridding,
     replace_options_problem,
 )
 from backend.boundaries.models import Grid
+from backend.boundaries.selectors import boundaries_for_gis
 from backend.boundaries.services import BoundaryImportRefused
 from backend.core.commands import (
     GridgovCommand,
@@ -158,7 +158,7 @@ class Command(GridgovCommand):
 
     def _street(self, code: str, path: str | None, encoding: str | None):
         if path is None:
-            streets, _grids = boundaries_from_db(code)
+            streets, _grids = boundaries_for_gis(street_code=code)
         else:
             loaded = read_boundaries(path, level="street", encoding=encoding)
             if loaded.encoding_note:

@@ -2,13 +2,13 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from backend.boundaries.management.commands._db import as_boundary
 from backend.boundaries.management.commands._regrid import (
     add_replace_arguments,
     grids_import_regridding,
     replace_options_problem,
 )
 from backend.boundaries.models import Grid, Street
+from backend.boundaries.selectors import area_as_boundary
 from backend.boundaries.services import BoundaryImportRefused, streets_import
 from backend.core.commands import GridgovCommand
 from gis.codes import level_name, street_code_of
@@ -149,7 +149,7 @@ class Command(GridgovCommand):
     def _offset_hint(self, grids: list[Boundary]) -> str | None:
         """A line naming the forgotten --source-crs when grids lie a GCJ-02/BD-09 offset off."""
         codes = {street_code_of(g.code) for g in grids}
-        streets = [as_boundary(s) for s in Street.objects.filter(code__in=codes)]
+        streets = [area_as_boundary(s) for s in Street.objects.filter(code__in=codes)]
         fit = grids_offset_fit([g.geometry for g in grids], [s.geometry for s in streets])
         return None if fit is None else fit.hint()
 

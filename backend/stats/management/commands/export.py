@@ -2,7 +2,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from backend.boundaries.management.commands._db import boundaries_from_db
+from backend.boundaries.selectors import boundaries_for_gis
 from backend.core.commands import GridgovCommand, output_file, street_code, writing
 from backend.core.errors import GridgovError
 from backend.stats import selectors
@@ -54,7 +54,7 @@ class Command(GridgovCommand):
             neighbours = []
             layer = "grid_stats"
         else:
-            streets, grids = boundaries_from_db(street)
+            streets, grids = boundaries_for_gis(street_code=street)
             if street is not None and not streets:
                 raise CommandError(_("no street %(code)s") % {"code": street})
             written, others = (streets, grids) if what == "streets" else (grids, streets)
