@@ -1,0 +1,213 @@
+"""Shared Django fixtures: a two-street map with named users, and API clients signed in as each.
+Loaded by `tests/conftest.py` when Django is configured (not for `tests/gis -p no:django`).
+
+The map: two streets side by side, each cut into a 2 x 2 block of square grids.
+
+    41.82 +------+------+------+------+
+          | 1-03 | 1-04 | 2-03 | 2-04 |      street 210404001 (west), 210404002 (east)
+    41.81 +------+------+------+------+      grid "1-03" is 21040400101003
+          | 1-01 | 1-02 | 2-01 | 2-02 |
+    41.80 +------+------+------+------+
+       123.80  123.81  123.82  123.83  123.84
+"""
+
+import os
+import socket
+
+import pytest
+from django.test import Client
+from shapely.geometry import MultiPolygon, box
+
+from backend.accounts.models import Role, User
+from backend.boundaries.models import Grid, Street
+from backend.boundaries.services import grids_import, streets_import
+from gis.io import Boundary
+
+# The commands speak the console's language (backend/core/commands.py) and the suite reads
+# their English: a developer's Chinese locale must not fail it. Tests of Chinese set LANG.
+for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
+
+PASSWORD = "correct horse battery staple"
+WEST, EAST = "210404001", "210404002"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on, for servers the tests start."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def grid_code(street: str, seq: int) -> str:
+    return f"{street}01{seq:03d}"
+
+
+def _boundary(code: str, name: str, minx: float, miny: float, size: float, **props) -> Boundary:
+    square = box(minx, miny, minx + size, miny + size)
+    return Boundary(
+        code=code, name=name, geometry=MultiPolygon([square]), properties=props, feature=0
+    )
+
+
+def load_two_street_map() -> None:
+    streets_import(
+        boundaries=[
+            Boundary(
+                code=WEST,
+                name="西街道",
+                geometry=MultiPolygon([box(123.80, 41.80, 123.82, 41.82)]),
+                properties={},
+                feature=0,
+            ),
+            Boundary(
+                code=EAST,
+                name="东街道",
+                geometry=MultiPolygon([box(123.82, 41.80, 123.84, 41.82)]),
+                properties={},
+                feature=1,
+            ),
+        ]
+    )
+    grids = []
+    for street, x0 in ((WEST, 123.80), (EAST, 123.82)):
+        for seq, (dx, dy) in enumerate([(0, 0), (0.01, 0), (0, 0.01), (0.01, 0.01)], start=1):
+            grids.append(
+                _boundary(
+                    grid_code(street, seq),
+                    f"网格{seq}",
+                    x0 + dx,
+                    41.80 + dy,
+                    0.01,
+                    households=400,
+                    community="第一社区",
+                )
+            )
+    grids_import(boundaries=grids)
+
+
+@pytest.fixture(autouse=True)
+def plain_http(settings) -> None:
+    """Production settings, but the test client speaks plain HTTP as the demo does."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    # Tests sign many users in; the production hasher's cost would dominate their time. The
+    # usual hashers stay listed, for passwords set before the override (module-wide data).
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
+
+
+@pytest.fixture
+def media_root(settings, tmp_path) -> None:
+    """Uploads go to a directory of the test's own, removed with it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def two_streets(db) -> None:
+    load_two_street_map()
+
+
+def make_user(username: str, role: str, *, grids: list[str] = (), streets: list = ()) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        role=role,
+        display_name=username.title(),
+        phone="13800000000",
+    )
+    user.grids.set(Grid.objects.filter(code__in=grids))
+    return user
+
+
+@pytest.fixture
+def resident(two_streets) -> User:
+    return make_user("resident", Role.RESIDENT)
+
+
+@pytest.fixture
+def worker(two_streets) -> User:
+    """Patrols grids 1-01 and 1-02 of the west street."""
+    return make_user("worker", Role.WORKER, grids=[grid_code(WEST, 1), grid_code(WEST, 2)])
+
+
+@pytest.fixture
+def other_worker(two_streets) -> User:
+    """Patrols grid 1-03 of the west street: a colleague of `worker`, no grid shared."""
+    return make_user("worker2", Role.WORKER, grids=[grid_code(WEST, 3)])
+
+
+@pytest.fixture
+def supervisor(two_streets) -> User:
+    """Supervises the whole zone (no streets given)."""
+    return make_user("supervisor", Role.SUPERVISOR)
+
+
+@pytest.fixture
+def street_supervisor(two_streets) -> User:
+    """Supervises the west street only."""
+    user = make_user("west_supervisor", Role.SUPERVISOR)
+    user.streets.set(Street.objects.filter(code=WEST))
+    return user
+
+
+@pytest.fixture
+def admin_user(two_streets) -> User:
+    return make_user("admin", Role.ADMIN)
+
+
+class ApiClient(Client):
+    """Django's test client (the whole middleware stack) speaking JSON to /api/v1/."""
+
+    def __init__(self, token: str | None = None, **defaults):
+        if token:
+            defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        super().__init__(**defaults)
+
+    def get(self, path, data=None, **extra):
+        return super().get(f"/api/v1{path}", data, **extra)
+
+    def post(self, path, data=None, content_type="application/json", **extra):
+        return super().post(f"/api/v1{path}", data, content_type=content_type, **extra)
+
+
+def sign_in(user: User) -> ApiClient:
+    response = ApiClient().post("/auth/token", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 200, response.content
+    return ApiClient(response.json()["token"])
+
+
+@pytest.fixture
+def anonymous() -> ApiClient:
+    return ApiClient()
+
+
+@pytest.fixture
+def as_resident(resident) -> ApiClient:
+    return sign_in(resident)
+
+
+@pytest.fixture
+def as_worker(worker) -> ApiClient:
+    return sign_in(worker)
+
+
+@pytest.fixture
+def as_other_worker(other_worker) -> ApiClient:
+    return sign_in(other_worker)
+
+
+@pytest.fixture
+def as_supervisor(supervisor) -> ApiClient:
+    return sign_in(supervisor)
+
+
+@pytest.fixture
+def as_admin(admin_user) -> ApiClient:
+    return sign_in(admin_user)
