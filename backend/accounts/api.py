@@ -3,10 +3,11 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from backend.core.request import client_address
+from backend.core.schemas import ErrorOut
 
 from . import services
 from .auth import REQUIRED
-from .schemas import CredentialsIn, ErrorOut, RegistrationIn, TokenOut, UserOut
+from .schemas import CredentialsIn, RegistrationIn, TokenOut, UserOut
 
 router = Router(tags=["auth"])
 

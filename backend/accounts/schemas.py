@@ -42,14 +42,3 @@ class TokenOut(Schema):
     token: str
     expires_at: datetime
     user: UserOut
-
-
-class ErrorItem(Schema):
-    field: str | None
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str
-    errors: list[ErrorItem] | None = None

@@ -2,7 +2,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from backend.accounts.auth import OPTIONAL
-from backend.accounts.schemas import ErrorOut
+from backend.core.schemas import ErrorOut
 from gis.coords import point_to_wgs84
 
 from . import locator, selectors

@@ -5,8 +5,8 @@ from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from backend.accounts.auth import REQUIRED
-from backend.accounts.schemas import ErrorOut
 from backend.core.errors import NotFound
+from backend.core.schemas import ErrorOut, error_responses, parse_id
 from backend.incidents.services.photos import MAX_PHOTO_BYTES, PhotoTooLarge, Upload
 
 from . import selectors, services
@@ -30,9 +30,9 @@ from .schemas import (
 
 router = Router(tags=["housing"], auth=REQUIRED)
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS = error_responses(401, 403, 404, 422)
 # A body that does not parse at all (not JSON, broken multipart) is Ninja's 400.
-BODY_ERRORS = {400: ErrorOut, **ERRORS}
+BODY_ERRORS = error_responses(400, *ERRORS)
 
 
 NO_PROJECT = gettext_lazy("No such housing project.")
@@ -42,9 +42,9 @@ NO_PHOTO = gettext_lazy("No such photo.")
 
 def _id(raw: str, missing: str) -> int:
     # Ids are opaque to clients: anything that is not one of ours is simply not found.
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+    if (found := parse_id(raw)) is None:
         raise NotFound(missing)
-    return int(raw)
+    return found
 
 
 # Declared before /housing-projects/{project_id}, which would otherwise take these as ids.

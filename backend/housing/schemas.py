@@ -20,8 +20,8 @@ from ninja import Schema
 from pydantic import BeforeValidator, Field, field_validator
 from shapely.errors import GEOSException
 
+from backend.core.schemas import Latitude, Longitude, local_time, without_nul
 from backend.incidents.models import Incident
-from backend.incidents.schemas import Latitude, Longitude
 from backend.incidents.selectors import is_overdue
 
 from .models import HousingProject, ProgressPhoto, ProgressUpdate
@@ -53,13 +53,6 @@ def _plausible_date(value: date | None) -> date | None:
 
 
 DeliveryDate = Annotated[date, BeforeValidator(_iso_date_text)]
-
-
-def _without_nul(text: str | None) -> str | None:
-    # PostgreSQL cannot store U+0000; refused here, a 422 on every database.
-    if text is not None and "\x00" in text:
-        raise ValueError(_("must not contain NUL characters"))
-    return text
 
 
 def checked_footprint(geometry: dict) -> str:
@@ -108,7 +101,7 @@ class HousingProjectIn(Schema):
     @field_validator("name", "developer", "responsible_officer")
     @classmethod
     def no_nul(cls, text: str | None) -> str | None:
-        return _without_nul(text)
+        return without_nul(text)
 
     @field_validator("name", "developer")
     @classmethod
@@ -151,7 +144,7 @@ class ProgressUpdateIn(Schema):
     @field_validator("note")
     @classmethod
     def no_nul(cls, text: str) -> str:
-        return _without_nul(text)
+        return without_nul(text)
 
     @field_validator("revised_delivery")
     @classmethod
@@ -281,7 +274,7 @@ def progress_photo_url(photo: ProgressPhoto, update: ProgressUpdate) -> str:
 def progress_update_out(update: ProgressUpdate) -> dict:
     return {
         "id": update.pk,
-        "at": _local(update.at),
+        "at": local_time(update.at),
         "author": update.author.username if update.author_id else None,
         "author_display_name": update.author.shown_name if update.author_id else None,
         "progress_percent": update.progress_percent,
@@ -309,7 +302,7 @@ def project_out(project: HousingProject, *, today: date | None = None) -> dict:
         "grid": project.grid.code if project.grid_id else None,
         "total_units": project.total_units,
         "planned_delivery": project.planned_delivery,
-        "created_at": _local(project.created_at),
+        "created_at": local_time(project.created_at),
         "figures_visible": shown,
     }
     officer = project.responsible_officer
@@ -322,7 +315,7 @@ def project_out(project: HousingProject, *, today: date | None = None) -> dict:
         "responsible_officer": officer.username if officer else None,
         "responsible_officer_display_name": officer.shown_name if officer else None,
         "open_cases": project.open_cases,
-        "last_update_at": _local(project.last_update_at),
+        "last_update_at": local_time(project.last_update_at),
         "days_late": days_late(project, today=today),
         "at_risk": is_at_risk(project, today=today),
     }
@@ -347,7 +340,7 @@ def linked_case_out(incident: Incident) -> dict:
         "title": incident.title,
         "status": incident.status,
         "overdue": is_overdue(incident),
-        "created_at": _local(incident.created_at),
+        "created_at": local_time(incident.created_at),
     }
 
 
@@ -379,7 +372,3 @@ def summary_out(summary: HousingSummary) -> dict:
         "at_risk": [project_brief_out(p) for p in summary.at_risk],
         "with_open_cases": [project_brief_out(p) for p in summary.with_open_cases],
     }
-
-
-def _local(moment: datetime | None) -> datetime | None:
-    return timezone.localtime(moment) if moment else None

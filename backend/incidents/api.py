@@ -8,8 +8,8 @@ from ninja.files import UploadedFile
 from pydantic import AwareDatetime, Field, ValidationInfo, field_validator
 
 from backend.accounts.auth import OPTIONAL, REQUIRED
-from backend.accounts.schemas import ErrorOut
 from backend.core.errors import NotFound
+from backend.core.schemas import ErrorOut, error_responses, parse_id, plausible_moment
 from gis.coords import point_to_wgs84
 
 from . import selectors, services
@@ -24,7 +24,6 @@ from .schemas import (
     incident_detail_out,
     incident_out,
     photo_url,
-    plausible_moment,
 )
 from .services.actions import ActionRequest
 from .services.create import NewIncident
@@ -32,9 +31,9 @@ from .services.photos import Upload
 
 router = Router(tags=["incidents"], auth=REQUIRED)
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = error_responses(401, 403, 404, 409, 422)
 # A body that does not parse at all (not JSON, broken multipart) is Ninja's 400.
-BODY_ERRORS = {400: ErrorOut, **ERRORS}
+BODY_ERRORS = error_responses(400, *ERRORS)
 STATUSES = {"reported", "accepted", "dispatched", "in_progress", "resolved", "closed", "rejected"}
 CATEGORIES = {"safety", "petition", "housing", "other"}
 
@@ -131,10 +130,9 @@ def _bbox(value: str) -> tuple[float, float, float, float]:
 
 def _incident_id(raw: str) -> int:
     # Ids are opaque to clients: anything that is not one of ours is simply not found.
-    # isdigit() alone also takes "²" (int() fails) and "١" (other scripts' digits).
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+    if (found := parse_id(raw)) is None:
         raise NotFound(_("No such incident."))
-    return int(raw)
+    return found
 
 
 @router.get("/categories", response={200: list[CategoryOut], 401: ErrorOut}, auth=OPTIONAL)

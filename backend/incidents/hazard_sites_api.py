@@ -5,15 +5,15 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from backend.accounts.auth import REQUIRED
-from backend.accounts.schemas import ErrorOut
+from backend.core.schemas import Latitude, Longitude, error_responses
 
 from .models import HazardSite
-from .schemas import Latitude, Longitude, incident_out
+from .schemas import incident_out
 from .selectors import hazard_site_get, hazard_site_history, hazard_sites_list
 from .services.hazard_sites import hazard_site_create
 
 router = Router(tags=["hazard sites"], auth=REQUIRED)
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS = error_responses(400, 401, 403, 404, 422)
 
 
 class HazardSiteIn(Schema):

@@ -1,16 +1,24 @@
 """What goes in and out of the incidents API, and how a case is shown to a given viewer."""
 
-from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal
+from datetime import datetime, timedelta
+from typing import Literal
 from uuid import UUID
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AwareDatetime, BeforeValidator, Field, field_validator
+from pydantic import AwareDatetime, Field, field_validator
 
 from backend.accounts.models import User
 from backend.boundaries.schemas import CRS_NOTE, PointCrs
+from backend.core.schemas import (
+    Latitude,
+    Longitude,
+    ObjectId,
+    local_time,
+    plausible_moment,
+    without_nul,
+)
 from gis.navigation import navigation_links
 
 from . import workflow
@@ -21,44 +29,7 @@ Category = Literal["safety", "petition", "housing", "other"]
 StatusName = Literal[
     "reported", "accepted", "dispatched", "in_progress", "resolved", "closed", "rejected"
 ]
-# Strict: a coordinate sent as a string is a client bug to report, not to guess at.
-Longitude = Field(ge=-180, le=180, allow_inf_nan=False, strict=True)
-Latitude = Field(ge=-90, le=90, allow_inf_nan=False, strict=True)
 CLOCK_SKEW = timedelta(minutes=10)
-# Moments outside these are typos or probes: before 1901 the zone's clock ran on local mean
-# time (+08:05:43, an offset ISO 8601 clients cannot read), and near years 1 and 9999 a moment
-# with an offset has no UTC equivalent to store or compare (a server error otherwise).
-EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-LATEST = datetime(2100, 1, 1, tzinfo=UTC)
-
-
-def plausible_moment(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    if not EARLIEST <= moment < LATEST:
-        raise ValueError(
-            _("must be between %(first)s and %(last)s")
-            % {"first": f"{EARLIEST:%Y}", "last": f"{LATEST:%Y}"}
-        )
-    # The same moment in UTC: ISO 8601 allows offsets up to ±23:59, PostgreSQL only ±15:59.
-    return moment.astimezone(UTC)
-
-
-def _without_nul(text: str | None) -> str | None:
-    # PostgreSQL cannot store U+0000 in text (nor compare with it); refused here, it is a 422 on
-    # every database instead of a server error on one.
-    if text is not None and "\x00" in text:
-        raise ValueError(_("must not contain NUL characters"))
-    return text
-
-
-def _number_as_text(value: object) -> object:
-    # Ids are opaque to clients, who may send them as numbers or as strings.
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
-# An id as digits, short enough for every database's integers.
-ObjectId = Annotated[str, BeforeValidator(_number_as_text), Field(pattern=r"^[0-9]{1,18}$")]
 
 
 class IncidentIn(Schema):
@@ -87,7 +58,7 @@ class IncidentIn(Schema):
     @field_validator("subcategory", "title", "description", "address")
     @classmethod
     def no_nul(cls, text: str | None) -> str | None:
-        return _without_nul(text)
+        return without_nul(text)
 
     @field_validator("title")
     @classmethod
@@ -114,7 +85,7 @@ class ActionIn(Schema):
     @field_validator("note", "assignee")
     @classmethod
     def no_nul(cls, text: str | None) -> str | None:
-        return _without_nul(text)
+        return without_nul(text)
 
     @field_validator("due_at")
     @classmethod
@@ -281,10 +252,10 @@ def incident_payload(incident: Incident, *, reveal_reporter: bool) -> dict:
         },
         "assignee": incident.assignee.username if incident.assignee_id else None,
         "assignee_display_name": incident.assignee.shown_name if incident.assignee_id else None,
-        "occurred_at": _local(incident.occurred_at),
-        "created_at": _local(incident.created_at),
-        "updated_at": _local(incident.updated_at),
-        "due_at": _local(incident.due_at),
+        "occurred_at": local_time(incident.occurred_at),
+        "created_at": local_time(incident.created_at),
+        "updated_at": local_time(incident.updated_at),
+        "due_at": local_time(incident.due_at),
         "overdue": is_overdue(incident),
         "closed_on_time": incident.closed_on_time,
         "photos": [photo_url(incident.pk, photo.pk) for photo in incident.photos.all()],
@@ -337,7 +308,7 @@ def _entry_out(entry: TimelineEntry, incident: Incident, hide_reporter: bool) ->
     masked = hide_reporter and entry.actor_id == incident.reporter_id
     shown = None if masked else entry.actor
     return {
-        "at": _local(entry.at),
+        "at": local_time(entry.at),
         "actor": shown.username if shown else None,
         "actor_display_name": shown.shown_name if shown else None,
         "system": entry.system,
@@ -345,11 +316,6 @@ def _entry_out(entry: TimelineEntry, incident: Incident, hide_reporter: bool) ->
         "from_status": entry.from_status or None,
         "to_status": entry.to_status or None,
         "note": entry.note,
-        "due_at": _local(entry.due_at),
+        "due_at": local_time(entry.due_at),
         "met": entry.met,
     }
-
-
-def _local(moment: datetime | None) -> datetime | None:
-    # The zone's own offset (+08:00) reads better to people and clients than UTC.
-    return timezone.localtime(moment) if moment else None

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.models import Role, User
 from backend.core.errors import Forbidden, NotFound
+from backend.core.schemas import parse_id
 
 from .models import (
     FINAL_STATUSES,
@@ -272,9 +273,9 @@ def hazard_site_get(*, user: User, site_id: str) -> HazardSite:
     """A site in the user's scope; any other is not found, like a missing one."""
     hazard_sites_check_staff(user)
     found = None
-    if site_id.isascii() and site_id.isdigit() and len(site_id) < 19:
+    if (pk := parse_id(site_id)) is not None:
         sites = _hazards_counted(hazard_sites_visible_to(user), user)
-        found = sites.filter(pk=int(site_id)).first()
+        found = sites.filter(pk=pk).first()
     if found is None:
         raise NotFound(_("No such hazard site."))
     return found

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from backend.accounts.models import User
+from backend.core.schemas import parse_id
 from backend.incidents.schemas import without_reporter
 from backend.incidents.selectors import reporter_visible
 
@@ -234,9 +235,9 @@ def _after(params: dict) -> int | None:
     values = params.get("after")
     if not values:
         return None
-    if not (values[0].isdigit() and len(values[0]) < 19):
+    if (seq := parse_id(values[0])) is None:
         raise ValueError(values[0])
-    return int(values[0])
+    return seq
 
 
 def _same_origin(scope: dict) -> bool:

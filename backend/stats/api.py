@@ -6,7 +6,7 @@ from ninja import Query, Router
 from pydantic import Field
 
 from backend.accounts.auth import REQUIRED
-from backend.accounts.schemas import ErrorOut
+from backend.core.schemas import error_responses
 
 from . import export, map_report, selectors
 from .schemas import (
@@ -36,7 +36,7 @@ class CsvQuery(GridStatsQuery):
     )
 
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS = error_responses(401, 403, 404, 422)
 SCOPE_NOTE = (
     "Counts cover only the cases the caller may see; the features are the grids (streets) of "
     "the caller's scope plus any holding a case they see. Residents get 403."

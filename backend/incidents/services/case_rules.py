@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.core.errors import Conflict, Invalid
+from backend.core.schemas import parse_id
 
 from ..deadlines import deadlines, end_of_day_after, review_window_closes_at
 from ..models import CategoryCode, Incident, Status
@@ -58,11 +59,10 @@ def petition_review_requested(incident: Incident, *, now: datetime) -> None:
 
 def petition_mark_repeat(incident: Incident, *, user: User, earlier_id: str | None) -> None:
     earlier = None
-    if earlier_id and earlier_id.isdigit() and int(earlier_id) != incident.pk:
+    earlier_pk = parse_id(earlier_id) if earlier_id else None
+    if earlier_pk is not None and earlier_pk != incident.pk:
         earlier = (
-            incidents_visible_to(user)
-            .filter(pk=int(earlier_id), category=CategoryCode.PETITION)
-            .first()
+            incidents_visible_to(user).filter(pk=earlier_pk, category=CategoryCode.PETITION).first()
         )
     if earlier is None:
         raise Invalid(_("Name an earlier petition you can see in repeat_of."), field="repeat_of")

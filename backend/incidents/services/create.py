@@ -15,6 +15,7 @@ from backend.accounts.models import User
 from backend.boundaries.locator import Location, locate
 from backend.boundaries.models import Grid, Street
 from backend.core.errors import Invalid
+from backend.core.schemas import parse_id
 from backend.housing.models import HousingProject
 from backend.stats.services import grid_rollup_apply
 
@@ -157,11 +158,8 @@ def _by_id(candidates, raw_id: str | None, *, field: str):
     """The object `raw_id` names among `candidates()`, or a 422 naming `field`."""
     if raw_id is None:
         return None
-    found = (
-        candidates().filter(pk=int(raw_id)).first()
-        if raw_id.isascii() and raw_id.isdigit()
-        else None
-    )
+    pk = parse_id(raw_id)
+    found = candidates().filter(pk=pk).first() if pk is not None else None
     if found is None:
         raise Invalid(
             _("No %(field)s with id %(id)s.") % {"field": field, "id": raw_id}, field=field
