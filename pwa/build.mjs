@@ -37,6 +37,30 @@ function checkCatalogues() {
   }
 }
 
+// Our modules import downward only: app.js imports the views, so a view that imported app.js
+// back would close a cycle, and a module in a cycle can run before what it imports exists.
+function checkNoImportCycles() {
+  const files = walk(src).filter((f) => f.endsWith(".js"));
+  const imports = new Map(files.map((file) => [file, [...readFileSync(file, "utf8")
+    .matchAll(/^\s*(?:import|export)\b[^"']*?from\s*["'](\.{1,2}\/[^"']+)["']/gm)]
+    .map((match) => join(dirname(file), match[1]))]));
+  const done = new Set();
+  const path = [];
+  function visit(file) {
+    if (path.includes(file)) {
+      const cycle = [...path.slice(path.indexOf(file)), file].map((f) => relative(src, f));
+      console.error(`import cycle: ${cycle.join(" -> ")}`);
+      process.exit(1);
+    }
+    if (done.has(file)) return;
+    path.push(file);
+    for (const imported of imports.get(file) || []) visit(imported);
+    path.pop();
+    done.add(file);
+  }
+  files.forEach(visit);
+}
+
 function copyVendor() {
   const vendor = join(dist, "vendor");
   const strip = (text) => text.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
@@ -106,6 +130,7 @@ function report(files) {
 }
 
 checkCatalogues();
+checkNoImportCycles();
 rmSync(dist, { recursive: true, force: true });
 cpSync(src, dist, { recursive: true, filter: (path) => path !== join(src, "sw.js") });
 copyVendor();

@@ -78,7 +78,7 @@ async function render() {
   renderChrome();
   const root = clear(document.getElementById("view"));
   if (ROUTES[name].live) markSeen();
-  const result = await ROUTES[name].view.render(root, { route: name, params, user, navigate, rerender: render });
+  const result = await ROUTES[name].view.render(root, { route: name, params, user, navigate, rerender: render, signedIn: afterSignIn });
   if (ticket !== rendering) {
     if (typeof result === "function") result();
     return;
@@ -143,7 +143,7 @@ async function onSignOutClick() {
 }
 
 // Called once signed in (or restored): reference data, the socket, the outbox.
-export async function afterSignIn() {
+async function afterSignIn() {
   const user = currentUser();
   // Streets too, so the report form can name the street of a point without signal later.
   await Promise.all([loadCategories(), loadGrids({ refresh: true }), loadStreets(), loadHousingAccess()]);

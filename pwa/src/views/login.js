@@ -1,5 +1,6 @@
-// Sign-in for every role, and registration for residents.
-import { afterSignIn } from "../app.js";
+// Sign-in for every role, and registration for residents. What follows a sign-in (reference
+// data, the socket, the outbox) is the app's: it comes in as `signedIn`, so this view does not
+// import app.js, which imports every view.
 import { ApiError } from "../api.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
@@ -14,7 +15,7 @@ function errorText(error) {
   return error instanceof ApiError ? error.detail : t("net.unreachable");
 }
 
-export async function render(root, { route }) {
+export async function render(root, { route, signedIn }) {
   const registering = route === "register";
   const message = h("p", { class: "form-error", role: "alert" });
   const username = h("input", { name: "username", autocomplete: "username", required: true, autocapitalize: "none" });
@@ -53,7 +54,7 @@ export async function render(root, { route }) {
       } else {
         await signIn(username.value.trim(), password.value);
       }
-      await afterSignIn();
+      await signedIn();
     } catch (error) {
       message.textContent = errorText(error);
       submit.disabled = false;
