@@ -9,7 +9,7 @@ from backend.core.schemas import Latitude, Longitude, error_responses
 
 from .models import HazardSite
 from .schemas import incident_out
-from .selectors import hazard_site_get, hazard_site_history, hazard_sites_list
+from .selectors import hazard_site_detail, hazard_sites_list
 from .services.hazard_sites import hazard_site_create
 
 router = Router(tags=["hazard sites"], auth=REQUIRED)
@@ -74,8 +74,7 @@ def site_list(request: HttpRequest, query: Query[SitesQuery]):
 
 @router.get("/hazard-sites/{site_id}", response={200: HazardSiteDetailOut, **ERRORS})
 def site_detail(request: HttpRequest, site_id: str):
-    site = hazard_site_get(user=request.auth, site_id=site_id)
-    history = hazard_site_history(user=request.auth, site=site)
+    site, history = hazard_site_detail(user=request.auth, site_id=site_id)
     return {
         **_site_out(site),
         "history": [incident_out(incident, request.auth) for incident in history],

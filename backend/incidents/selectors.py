@@ -285,3 +285,9 @@ def hazard_site_history(*, user: User, site: HazardSite, limit: int = 200) -> li
     """The site's safety cases the user may see, newest first."""
     cases = incidents_visible_to(user).filter(hazard_site=site, category=CategoryCode.SAFETY)
     return list(_with_relations(cases.order_by("-created_at", "-id"))[:limit])
+
+
+def hazard_site_detail(*, user: User, site_id: str) -> tuple[HazardSite, list[Incident]]:
+    """A site in the user's scope with the safety cases of it they may see, newest first."""
+    site = hazard_site_get(user=user, site_id=site_id)
+    return site, hazard_site_history(user=user, site=site)

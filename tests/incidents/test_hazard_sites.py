@@ -126,3 +126,19 @@ def test_the_list_costs_the_same_queries_for_two_sites_or_eight(worker, django_a
 
     assert len(listed) == 8
     assert {(site["hazards"], site["open_hazards"]) for site in listed} == {(1, 1)}
+
+
+def test_a_site_with_eight_hazards_costs_the_same_queries_as_with_two(worker):
+    as_worker = sign_in(worker)
+    site_id = as_worker.post("/hazard-sites", SITE).json()["id"]
+    for _ in range(2):
+        _file_hazard(worker, site_id)
+    for_two = _queries(lambda: as_worker.get(f"/hazard-sites/{site_id}"))
+    for _ in range(6):
+        _file_hazard(worker, site_id)
+
+    for_eight = _queries(lambda: as_worker.get(f"/hazard-sites/{site_id}"))
+
+    assert for_eight == for_two
+    detail = as_worker.get(f"/hazard-sites/{site_id}").json()
+    assert (detail["hazards"], detail["open_hazards"], len(detail["history"])) == (8, 8, 8)
