@@ -6,6 +6,7 @@ from functools import lru_cache
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
 
 from backend.accounts.models import User
 from backend.core.errors import NotFound
@@ -80,13 +81,17 @@ def _parsed_geometry(geojson: str) -> dict:
     return json.loads(geojson)
 
 
+def area_shape(area: Area) -> BaseGeometry:
+    """A stored street's or grid's outline as a shapely geometry (EPSG:4326)."""
+    return shape(json.loads(area.geometry))
+
+
 def area_as_boundary(area: Area, feature: int = -1) -> Boundary:
     """A stored street or grid as the `gis` library reads one (geometry in EPSG:4326)."""
     properties = {"households": area.households}
     if isinstance(area, Grid):
         properties["community"] = area.community
-    geometry = shape(json.loads(area.geometry))
-    return Boundary(area.code, area.name, geometry, properties, feature)
+    return Boundary(area.code, area.name, area_shape(area), properties, feature)
 
 
 def boundaries_for_gis(*, street_code: str | None = None) -> tuple[list[Boundary], list[Boundary]]:

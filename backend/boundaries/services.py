@@ -4,7 +4,6 @@ Grids are never overwritten under the records that point at them: re-gridding a 
 (`replace=True`) retires its grids in a new `Generation` and adds the new ones beside them.
 """
 
-import json
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,8 +13,8 @@ import shapely
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 from shapely import STRtree
-from shapely.geometry import shape
 
+from backend.boundaries.selectors import area_shape
 from backend.core.errors import Invalid
 from gis.check import BoundaryProblem, check_boundaries
 from gis.codes import street_code_of
@@ -170,7 +169,7 @@ def _reshaped_with_records(boundaries: list[Boundary]) -> list[Problem]:
         grid = stored.get(boundary.code)
         if grid is None:
             continue
-        old = shape(json.loads(grid.geometry))
+        old = area_shape(grid)
         changed = old.symmetric_difference(boundary.geometry)
         changed_m2 = 0.0 if changed.is_empty else float(areas_m2([changed])[0])
         if changed_m2 > RESHAPE_TOLERANCE * grid.area_m2:
@@ -227,8 +226,8 @@ def _workers_follow(retired: list[Grid], new: list[Grid]) -> int:
     staffed = [g for g in retired if g.workers.all()]
     if not staffed or not new:
         return 0
-    old_shapes = [shape(json.loads(g.geometry)) for g in staffed]
-    new_shapes = [shape(json.loads(g.geometry)) for g in new]
+    old_shapes = [area_shape(g) for g in staffed]
+    new_shapes = [area_shape(g) for g in new]
     # Overlap areas in degrees²: only compared with each other, over a street's few kilometres.
     overlap = np.zeros((len(staffed), len(new)))
     # query() pairs (index into old_shapes, index into the tree of new_shapes).
@@ -328,7 +327,7 @@ def _as_boundary(area: Area) -> Boundary:
     return Boundary(
         code=area.code,
         name=area.name,
-        geometry=shape(json.loads(area.geometry)),
+        geometry=area_shape(area),
         properties={},
         feature=-1,
     )

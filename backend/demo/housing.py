@@ -12,10 +12,10 @@ from datetime import timedelta
 import shapely
 from django.db import transaction
 from django.utils import timezone
-from shapely import from_geojson
 
 from backend.accounts.models import User
 from backend.boundaries.models import Grid
+from backend.boundaries.selectors import area_shape
 from backend.housing.models import HousingProject
 from backend.housing.services import (
     NewProject,
@@ -133,7 +133,7 @@ def demo_housing_load() -> int:
 def _register(demo: _DemoProject, grid: Grid, supervisor: User) -> None:
     today = timezone.localdate()
     now = timezone.now()
-    point = from_geojson(grid.geometry).representative_point()
+    point = area_shape(grid).representative_point()
     lon, lat = round(point.x, 6), round(point.y, 6)
     # A block of about 150 m by 130 m around the project's point.
     footprint = shapely.box(lon - 0.0009, lat - 0.0006, lon + 0.0009, lat + 0.0006)

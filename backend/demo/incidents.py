@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image
-from shapely import from_geojson
 from shapely.geometry import Point
 
 from backend.accounts.models import Role, User
 from backend.boundaries.models import Grid
+from backend.boundaries.selectors import area_shape
 from backend.incidents.models import HazardSite, Incident, Subcategory
 from backend.incidents.services import incident_apply_action, incident_create, photo_add
 from backend.incidents.services.actions import ActionRequest
@@ -64,7 +64,7 @@ def demo_incidents_load(
     rng = random.Random(seed)
     cast = _Cast.gather()
     grids = list(Grid.objects.order_by("code"))
-    shapes = {grid.pk: from_geojson(grid.geometry) for grid in grids}
+    shapes = {grid.pk: area_shape(grid) for grid in grids}
     subcategories = _subcategories_by_category()
     for index in range(count):
         grid = rng.choice(grids)

@@ -4,16 +4,15 @@ For supervisors and admins, the people who take a map to a meeting; workers and 
 403. Counts cover exactly what `selectors.grid_stats` gives the caller.
 """
 
-import json
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from shapely.geometry import shape
 
 from backend.accounts.models import Role, User
 from backend.boundaries.models import Street
+from backend.boundaries.selectors import area_shape
 from backend.core.errors import Forbidden
 from gis.demo import NOTICE, is_demo_street
 from gis.report import GridCounts, MapReport, StreetArea, render_map_report
@@ -37,7 +36,7 @@ def grid_map_report(
         GridCounts(
             row.area.code,
             row.area.name,
-            shape(json.loads(row.area.geometry)),
+            area_shape(row.area),
             row.counts.open,
             row.counts.overdue,
         )
@@ -50,7 +49,7 @@ def grid_map_report(
     title, outline, notice = "全部网格 all grids", None, None
     if street is not None:
         found = Street.objects.get(code=street)  # grid_stats raised NotFound if missing
-        title, outline = f"{found.name} {found.code}", shape(json.loads(found.geometry))
+        title, outline = f"{found.name} {found.code}", area_shape(found)
         notice = NOTICE if is_demo_street(found.code, found.name) else None
     elif any(is_demo_street(s.code, s.name) for s in Street.objects.all()):
         notice = NOTICE
@@ -61,10 +60,7 @@ def grid_map_report(
         notice=notice,
         counted_at=timezone.localtime(table.counted_at).strftime("%Y-%m-%d %H:%M"),
         outline=outline,
-        streets=[
-            StreetArea(s.code, s.name, shape(json.loads(s.geometry)))
-            for _, s in sorted(streets.items())
-        ],
+        streets=[StreetArea(s.code, s.name, area_shape(s)) for _, s in sorted(streets.items())],
     )
     # The command's --language (or the API's Chinese default): zh prints Chinese then English.
     return render_map_report(report, fmt=fmt, language=translation.get_language() or "zh-hans")
