@@ -13,6 +13,8 @@ from backend.core.schemas import ErrorOut, error_responses, parse_id, plausible_
 from gis.coords import point_to_wgs84
 
 from . import selectors, services
+from .models import CategoryCode
+from .models import Status as CaseStatus
 from .schemas import (
     ActionIn,
     CategoryOut,
@@ -34,8 +36,6 @@ router = Router(tags=["incidents"], auth=REQUIRED)
 ERRORS = error_responses(401, 403, 404, 409, 422)
 # A body that does not parse at all (not JSON, broken multipart) is Ninja's 400.
 BODY_ERRORS = error_responses(400, *ERRORS)
-STATUSES = {"reported", "accepted", "dispatched", "in_progress", "resolved", "closed", "rejected"}
-CATEGORIES = {"safety", "petition", "housing", "other"}
 
 
 class ListQuery(Schema):
@@ -64,12 +64,12 @@ class ListQuery(Schema):
     @field_validator("status")
     @classmethod
     def known_statuses(cls, value: str | None) -> str | None:
-        return _known(value, STATUSES)
+        return _known(value, set(CaseStatus.values))
 
     @field_validator("category")
     @classmethod
     def known_categories(cls, value: str | None) -> str | None:
-        return _known(value, CATEGORIES)
+        return _known(value, set(CategoryCode.values))
 
     @field_validator("since", "from_", "to")
     @classmethod

@@ -22,13 +22,12 @@ from backend.core.schemas import (
 from gis.navigation import navigation_links
 
 from . import workflow
-from .models import Incident, TimelineEntry
+from .models import CategoryCode, Incident, Status, TimelineEntry
 from .selectors import is_overdue, may_see_reporter, supervises
 
-Category = Literal["safety", "petition", "housing", "other"]
-StatusName = Literal[
-    "reported", "accepted", "dispatched", "in_progress", "resolved", "closed", "rejected"
-]
+# The category and status tables are the models' choices; these only name them for schemas.
+Category = Literal[tuple(CategoryCode.values)]  # type: ignore[valid-type]
+StatusName = Literal[tuple(Status.values)]  # type: ignore[valid-type]
 CLOCK_SKEW = timedelta(minutes=10)
 
 
