@@ -4,27 +4,9 @@ import { api } from "./api.js";
 import { language } from "./i18n.js";
 import { kvGet, kvSet } from "./store.js";
 
-// The backend's seeded kinds (incidents migration 0002), for a first start without signal.
-const BUILT_IN_CATEGORIES = [
-  ["safety", "安全隐患", "Safety hazard", [
-    ["fire_exit", "消防通道堵塞", "Blocked fire exit"], ["gas", "燃气隐患", "Gas hazard"],
-    ["hazardous_goods", "违规存放危险品", "Illegal storage of hazardous goods"],
-    ["construction_safety", "施工安全", "Construction safety"], ["electrical", "电气线路隐患", "Electrical risk"]]],
-  ["petition", "信访", "Petition", [
-    ["petition_general", "一般信访", "Petition"], ["petition_joint", "联名信访", "Joint petition"]]],
-  ["housing", "保交楼", "Housing delivery", [
-    ["delivery_delay", "逾期交房", "Late delivery"], ["construction_stalled", "项目停工", "Construction stalled"],
-    ["quality_defect", "房屋质量问题", "Quality defect"]]],
-  ["other", "民生与城市管理", "Other", [
-    ["sanitation", "环境卫生", "Sanitation"], ["roads_lights", "道路与路灯", "Roads and street lights"],
-    ["neighbour_dispute", "邻里纠纷", "Neighbour dispute"], ["illegal_construction", "违法建设", "Illegal construction"],
-    ["public_order", "社会治安", "Public order"], ["elderly_care", "养老服务", "Elderly care"]]],
-].map(([code, name, name_en, subs]) => ({
-  code, name, name_en,
-  subcategories: subs.map(([sc, sn, sen]) => ({ code: sc, name: sn, name_en: sen })),
-}));
-
-let categories = BUILT_IN_CATEGORIES;
+// The server's category table (GET /categories) is the one source; the app keeps no copy of its
+// own. Signing in needs signal, and then the table is fetched and saved for the offline days.
+let categories = [];
 let grids = null;
 
 async function cached(key, fetcher) {
@@ -43,7 +25,7 @@ export async function loadCategories() {
   try {
     categories = await cached("categories", () => api("/categories"));
   } catch {
-    categories = BUILT_IN_CATEGORIES;
+    // Never fetched and never saved: the forms list what was known, and the next start retries.
   }
   return categories;
 }
