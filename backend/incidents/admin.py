@@ -8,10 +8,10 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from backend.accounts.models import Role
+from backend.accounts.scope import Scope
 from backend.core.admin import RecordAdmin, RecordInline
 
 from .models import Incident, Photo, Subcategory, TimelineEntry
-from .selectors import PETITIONER_PERMISSION, reporter_visible
 from .services.corrections import CORRECTABLE_FIELDS, incident_correct
 
 
@@ -24,12 +24,8 @@ class SubcategoryAdmin(admin.ModelAdmin):
 def _sees_reporter(request: HttpRequest, incident: Incident) -> bool:
     # Whoever reaches the Django admin is an admin; petitioners stay hidden from those without
     # the petition permission, as everywhere else.
-    return reporter_visible(
-        viewer_id=request.user.pk,
-        viewer_role=Role.ADMIN,
-        sees_petitioners=request.user.has_perm(PETITIONER_PERMISSION),
-        category=incident.category,
-        reporter_id=incident.reporter_id,
+    return Scope(request.user, role=Role.ADMIN).may_see_reporter(
+        category=incident.category, reporter_id=incident.reporter_id
     )
 
 

@@ -1,16 +1,17 @@
-"""Reads of incidents and hazard sites. Scope lives here, in `scope_filter`, and every read goes
-through it (`incidents_visible_to`, `hazard_sites_visible_to`): a row outside the caller's scope
-is missing to them, exactly like one that does not exist."""
+"""Reads of incidents and hazard sites. Scope is `backend.accounts.scope.Scope`, and every read
+goes through it (`incidents_visible_to`, `hazard_sites_visible_to`): a row outside the caller's
+scope is missing to them, exactly like one that does not exist."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import Role, User
+from backend.accounts.scope import scope_of
 from backend.core.errors import Forbidden, NotFound
 from backend.core.schemas import parse_id
 
@@ -26,67 +27,27 @@ from .models import (
     TimelineEntry,
 )
 
-PETITIONER_PERMISSION = "incidents.view_petitioner"
-# A filter no row passes.
-NOTHING = Q(pk__in=[])
-
-
-def scope_filter(
-    user: User, *, reported_by: str | None = None, assigned_to: str | None = None
-) -> Q:
-    """The scope table of CONTRACT.md as a filter over rows placed by `street_id` and `grid_id`.
-
-    An admin sees everything; a supervisor their streets (the whole zone when given none); a
-    worker their grids, and the rows whose `assigned_to` or `reported_by` field names them
-    wherever those lie; a resident only the rows they reported. A model without such a field
-    (a hazard site) leaves it out, and is then not anyone's own.
-    """
-    if user.role == Role.ADMIN:
-        return Q()
-    if user.role == Role.SUPERVISOR:
-        street_ids = user.street_ids
-        return Q(street_id__in=street_ids) if street_ids else Q()
-    own = Q(**{reported_by: user}) if reported_by else NOTHING
-    if user.role == Role.WORKER:
-        grid_ids = list(user.grids.values_list("pk", flat=True))
-        if assigned_to:
-            own = Q(**{assigned_to: user}) | own
-        return Q(grid_id__in=grid_ids) | own
-    return own
-
 
 def incidents_visible_to(user: User) -> QuerySet[Incident]:
-    return Incident.objects.filter(
-        scope_filter(user, reported_by="reporter", assigned_to="assignee")
-    )
+    """The cases the user sees (`Scope.incidents`); every read of cases starts here."""
+    return Incident.objects.filter(scope_of(user).incidents())
 
 
 def supervises(user: User, incident: Incident) -> bool:
     """The user is a supervisor (or admin) whose streets cover the case."""
-    if user.role == Role.ADMIN:
-        return True
-    if user.role != Role.SUPERVISOR:
-        return False
-    return not user.street_ids or incident.street_id in user.street_ids
+    return scope_of(user).supervises(incident.street_id)
 
 
 def may_see_reporter(user: User, incident: Incident) -> bool:
-    return reporter_visible(
-        viewer_id=user.pk,
-        viewer_role=user.role,
-        sees_petitioners=user.role in (Role.SUPERVISOR, Role.ADMIN)
-        and user.has_perm(PETITIONER_PERMISSION),
-        category=incident.category,
-        reporter_id=incident.reporter_id,
+    return scope_of(user).may_see_reporter(
+        category=incident.category, reporter_id=incident.reporter_id
     )
 
 
 def reporter_visible(
     *, viewer_id: int, viewer_role: str, sees_petitioners: bool, category: str, reporter_id: int
 ) -> bool:
-    """Reporters are named only to supervisors; petitioners only to supervisors holding the
-    petition permission (信访工作条例: the petitioner must never reach those complained about).
-    Everyone sees themself. Every exit (REST, WebSocket, exports) asks this one function."""
+    """`Scope.may_see_reporter` for the sockets' own scope, until realtime builds a `Scope`."""
     if reporter_id == viewer_id:
         return True
     if viewer_role not in (Role.SUPERVISOR, Role.ADMIN):
@@ -236,7 +197,7 @@ def categories_list() -> list[dict]:
 
 def hazard_sites_visible_to(user: User) -> QuerySet[HazardSite]:
     """The sites in the user's scope, placed like cases; residents have none."""
-    return HazardSite.objects.filter(scope_filter(user))
+    return HazardSite.objects.filter(scope_of(user).rows())
 
 
 def hazard_sites_check_staff(user: User) -> None:

@@ -12,24 +12,18 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from backend.accounts.models import AuthToken, Role, User
+from backend.accounts.scope import (
+    PETITIONER_PERMISSION,
+    ZONE_GROUP,
+    grid_group,
+    street_group,
+    user_group,
+)
 from backend.accounts.services import live_token_query
-from backend.incidents.selectors import PETITIONER_PERMISSION
 
 from .models import Event, EventCounter
 
-ZONE_GROUP = "zone"
-
-
-def grid_group(grid_id: int) -> str:
-    return f"grid-{grid_id}"
-
-
-def street_group(street_id: int) -> str:
-    return f"street-{street_id}"
-
-
-def user_group(user_id: int) -> str:
-    return f"user-{user_id}"
+__all__ = ["ZONE_GROUP", "grid_group", "street_group", "user_group"]
 
 
 def event_groups(event: Event) -> set[str]:
