@@ -5,16 +5,16 @@ Everything is counted in the database with GROUP BY and conditional aggregates (
 incidents are never loaded into Python, save the durations of closed cases for a median on
 SQLite, which has no percentile function.
 
-Scope: the counts cover exactly `incidents_visible_to(user)`, the one scope rule of every read,
-so nobody can count what they could not list. Supervisors and admins, whose scope is whole
-streets, are counted from the rollups; workers, whose scope also holds the cases assigned to or
-reported by them, from the incidents. Residents get 403: statistics are a staff tool, and a
-resident's own reports are already in their list. The features are the grids (streets) of the
-caller's scope (all of them for admins and zone-wide supervisors, those of their streets for
-street supervisors, their own grids for workers) plus any other grid (street) holding a case
-they see, e.g. one assigned to them, or a grid retired by a re-gridding (`retired`: true) that
-cases of the period were filed in; grids in scope with no case appear with zeros, grids
-outside it do not appear at all.
+Scope: the counts cover exactly the cases of the caller's `Scope` (`backend.accounts.scope`), the
+one scope rule of every read, so nobody can count what they could not list. Supervisors and admins,
+whose scope is whole streets, are counted from the rollups; workers, whose scope also holds the
+cases assigned to or reported by them, from the incidents. Residents get 403: statistics are a staff
+tool, and a resident's own reports are already in their list. The features are the grids (streets)
+of the caller's scope (all of them for admins and zone-wide supervisors, those of their streets for
+street supervisors, their own grids for workers) plus any other grid (street) holding a case they
+see, e.g. one assigned to them, or a grid retired by a re-gridding (`retired`: true) that cases of
+the period were filed in; grids in scope with no case appear with zeros, grids outside it do not
+appear at all.
 """
 
 from dataclasses import dataclass
@@ -25,12 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import Role, User
+from backend.accounts.scope import Scope, scope_of
 from backend.boundaries.models import Grid, Street
 from backend.boundaries.selectors import area_feature
 from backend.core.errors import Forbidden, NotFound
 from backend.core.queries import one_or_none
 from backend.incidents.models import Incident
-from backend.incidents.selectors import incidents_visible_to
 
 from .counting import (
     CATEGORIES,
@@ -78,9 +78,10 @@ def grid_stats(
     `use_rollups=False` counts from the incidents whatever the role (to check the rollups).
     """
     now = now or timezone.now()
-    incidents = _in_categories(_visible(user), filters)
-    street_ids = _supervised_street_ids(user)
-    grids = _grids_in_scope(user, street_ids)
+    scope = _staff_scope(user)
+    incidents = _in_categories(Incident.objects.filter(scope.incidents()), filters)
+    street_ids = _supervised_street_ids(scope)
+    grids = Grid.objects.filter(scope.grids())
     grid_id = None
     if filters.street is not None:
         street_id = _street_id(filters.street)
@@ -94,7 +95,7 @@ def grid_stats(
             raise NotFound(_("No grid with code %(code)s.") % {"code": filters.grid})
         incidents = incidents.filter(grid_id=grid_id)
         grids = grids.filter(pk=grid_id)
-    counts = _counts(user, incidents, "grid_id", filters, street_ids, grid_id, now, use_rollups)
+    counts = _counts(scope, incidents, "grid_id", filters, street_ids, grid_id, now, use_rollups)
     # The current grids in scope, and any grid, retired or not, whose cases are counted: a
     # period before a re-gridding counts cases in the grids they were filed in.
     listed = Grid.all_generations.filter(
@@ -112,10 +113,11 @@ def street_stats(
 ) -> StatsTable:
     """Counts per street of the caller's scope; cases with a street but no grid count too."""
     now = now or timezone.now()
-    incidents = _in_categories(_visible(user), filters)
-    street_ids = _supervised_street_ids(user)
-    counts = _counts(user, incidents, "street_id", filters, street_ids, None, now, use_rollups)
-    streets = _streets_in_scope(user, street_ids)
+    scope = _staff_scope(user)
+    incidents = _in_categories(Incident.objects.filter(scope.incidents()), filters)
+    street_ids = _supervised_street_ids(scope)
+    counts = _counts(scope, incidents, "street_id", filters, street_ids, None, now, use_rollups)
+    streets = Street.objects.filter(scope.streets())
     listed = Street.objects.filter(Q(pk__in=streets.values("pk")) | Q(pk__in=_keys(counts)))
     rows = [
         AreaStats(street, counts.get(street.pk) or Counts()) for street in listed.order_by("code")
@@ -144,10 +146,10 @@ def street_features(table: StatsTable) -> list[dict]:
     ]
 
 
-def _counts(user, incidents, key, filters, street_ids, grid_id, now, use_rollups) -> dict:
+def _counts(caller, incidents, key, filters, street_ids, grid_id, now, use_rollups) -> dict:
     """Counts per `key` of `incidents` (in scope and category, of any date) created in the
     period of `filters`."""
-    if not use_rollups or user.role == Role.WORKER:
+    if not use_rollups or caller.role == Role.WORKER:
         dated = created_in(incidents, filters.created_from, filters.created_to)
         return counts_from_incidents(dated, key, now=now)
     scope = RollupScope(street_ids=street_ids, grid_id=grid_id, categories=filters.categories)
@@ -161,10 +163,10 @@ def _counts(user, incidents, key, filters, street_ids, grid_id, now, use_rollups
     )
 
 
-def _visible(user: User) -> QuerySet[Incident]:
+def _staff_scope(user: User) -> Scope:
     if user.role not in (Role.WORKER, Role.SUPERVISOR, Role.ADMIN):
         raise Forbidden(_("Statistics are for grid workers, supervisors and admins."))
-    return incidents_visible_to(user)
+    return scope_of(user)
 
 
 def _in_categories(incidents: QuerySet[Incident], filters: StatsFilters) -> QuerySet[Incident]:
@@ -180,26 +182,12 @@ def _street_id(code: str) -> int:
     return street_id
 
 
-def _supervised_street_ids(user: User) -> list[int] | None:
-    """The streets a supervisor is limited to; None for the whole zone (and for workers and
-    admins, whose scope is not whole streets)."""
-    if user.role != Role.SUPERVISOR:
+def _supervised_street_ids(scope: Scope) -> list[int] | None:
+    """The streets a supervisor is limited to, for the rollups; None for the whole zone (and
+    for workers and admins, whose scope is not whole streets)."""
+    if scope.role != Role.SUPERVISOR:
         return None
-    return user.street_ids or None
-
-
-def _grids_in_scope(user: User, street_ids: list[int] | None) -> QuerySet[Grid]:
-    if user.role == Role.WORKER:
-        return Grid.objects.filter(pk__in=user.grids.values("pk"))
-    return (
-        Grid.objects.all() if street_ids is None else Grid.objects.filter(street_id__in=street_ids)
-    )
-
-
-def _streets_in_scope(user: User, street_ids: list[int] | None) -> QuerySet[Street]:
-    if user.role == Role.WORKER:
-        return Street.objects.filter(pk__in=user.grids.values("street_id"))
-    return Street.objects.all() if street_ids is None else Street.objects.filter(pk__in=street_ids)
+    return list(scope.street_ids) or None
 
 
 def _keys(counts: dict, *, counted_only: bool = False) -> list[int]:

@@ -2,12 +2,16 @@
 CONTRACT.md, for listing, detail, acting and photos alike (out of scope is 404, like missing),
 and for the hazard sites, which are placed and scoped like cases."""
 
+from collections import Counter
+
 import pytest
+from asgiref.sync import async_to_sync
 from django.contrib.auth.models import Permission
 
 from backend.accounts.models import Role, User
 from backend.incidents.services.hazard_sites import hazard_site_create
 from tests.conftest import ApiClient, make_user, sign_in
+from tests.realtime.conftest import receive_all, socket
 
 from .conftest import (
     IN_GRID_1_01,
@@ -334,3 +338,54 @@ def test_the_petitioner_sees_themself(petition, resident):
 
     assert reporter == NAMED
     assert actors == {"resident"}
+
+
+# The same answers through every exit -------------------------------------------------------
+#
+# One scope rule (`backend.accounts.scope.Scope`) answers REST, sockets and statistics; this runs
+# the same callers over the same cases through all three. Sockets read committed data from
+# other threads, hence `transactional_db`.
+
+
+def _token(client: ApiClient) -> str:
+    return client.defaults["HTTP_AUTHORIZATION"].removeprefix("Bearer ")
+
+
+async def _replayed(token: str) -> list[dict]:
+    """Every event a socket of the token's holder replays from the start, in seq order."""
+    async with socket(f"?token={token}&after=0") as communicator:
+        messages = await receive_all(communicator)
+    return [message for message in messages if message["type"] != "hello"]
+
+
+@pytest.mark.parametrize("caller", list(SEES))
+def test_rest_sockets_and_statistics_agree_on_every_case(transactional_db, world, caller):
+    clients, ids = world
+    client = clients[caller]
+    listed = {
+        item["id"]: item for item in client.get("/incidents", {"page_size": 100}).json()["items"]
+    }
+
+    # The newest event of each case carries the case as the socket's user may see it.
+    heard = {
+        event["incident"]["id"]: event["incident"]
+        for event in async_to_sync(_replayed)(_token(client))
+    }
+
+    assert set(listed) == {ids[name] for name in SEES[caller]}
+    assert set(heard) == set(listed)
+    for incident_id, item in listed.items():
+        assert heard[incident_id]["reporter"] == item["reporter"], (caller, incident_id)
+
+    stats = client.get("/stats/grids")
+    if caller in ("resident", "neighbour"):
+        assert_error(stats, 403)
+        return
+    table = stats.json()
+    counted = {
+        feature["properties"]["code"]: feature["properties"]["total"]
+        for feature in table["features"]
+        if feature["properties"]["total"]
+    }
+    assert counted == dict(Counter(item["grid"] for item in listed.values() if item["grid"]))
+    assert table["unassigned"]["total"] == sum(item["grid"] is None for item in listed.values())
