@@ -12,7 +12,7 @@ from backend.core.errors import NotFound
 from backend.core.schemas import ErrorOut, error_responses, parse_id, plausible_moment
 from gis.coords import point_to_wgs84
 
-from . import selectors, services
+from . import selectors, services, workflow
 from .models import CategoryCode
 from .models import Status as CaseStatus
 from .schemas import (
@@ -23,6 +23,7 @@ from .schemas import (
     IncidentOut,
     IncidentPage,
     PhotoOut,
+    StatusOut,
     incident_detail_out,
     incident_out,
     photo_url,
@@ -139,6 +140,12 @@ def _incident_id(raw: str) -> int:
 def categories(request: HttpRequest):
     """The four categories and their active subcategories, for report forms (no sign-in)."""
     return selectors.categories_list()
+
+
+@router.get("/statuses", response={200: list[StatusOut], 401: ErrorOut}, auth=OPTIONAL)
+def statuses(request: HttpRequest):
+    """The workflow's statuses in the order of the loop, each open or not, for clients' filters."""
+    return workflow.statuses_list()
 
 
 @router.post("/incidents", response={200: IncidentOut, 201: IncidentOut, **BODY_ERRORS})

@@ -105,6 +105,12 @@ class CategoryOut(Schema):
     subcategories: list[SubcategoryOut]
 
 
+class StatusOut(Schema):
+    code: StatusName
+    name: str
+    open: bool = Field(description="A case in this status is still being handled")
+
+
 class ReporterOut(Schema):
     username: str | None
     display_name: str | None

@@ -99,6 +99,14 @@ def _keeping(*statuses: str) -> dict[str, str]:
 OPEN = (Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.RESOLVED)
 ALL = (*OPEN, Status.CLOSED, Status.REJECTED)
 
+
+def statuses_list() -> list[dict]:
+    """Every status in the order of the loop, saying whether a case in it is still open."""
+    return [
+        {"code": status.value, "name": str(status.label), "open": status in OPEN} for status in ALL
+    ]
+
+
 WHY: dict[str, Need] = {"note": "required"}
 EVIDENCE: dict[str, Need] = {"note": "optional", "photo": "optional"}
 
