@@ -1,7 +1,7 @@
 // The app shell: boot, hash routes per role, the top bar, tabs with badges, and the service
 // worker's update flow.
 import { whenUnauthorized } from "./api.js";
-import { loadCategories, loadGrids, loadStreets } from "./data.js";
+import { loadCategories, loadGrids, loadStatuses, loadStreets } from "./data.js";
 import { clear, h, latestFill, toast } from "./dom.js";
 import { initI18n, LANGUAGES, language, setLanguage, t } from "./i18n.js";
 import { liveBus, markSeen, startLive, stopLive, unseenCount } from "./live.js";
@@ -146,7 +146,7 @@ async function onSignOutClick() {
 async function afterSignIn() {
   const user = currentUser();
   // Streets too, so the report form can name the street of a point without signal later.
-  await Promise.all([loadCategories(), loadGrids({ refresh: true }), loadStreets(), loadHousingAccess()]);
+  await Promise.all([loadCategories(), loadStatuses(), loadGrids({ refresh: true }), loadStreets(), loadHousingAccess()]);
   startLive({ isWatching: () => ROUTES[currentRoute]?.live });
   flushOutbox();
   navigate(HOME[user.role] || "outbox");
@@ -217,7 +217,8 @@ async function boot() {
     loadCategories();
     loadStreets();
     loadHousingAccess().then(renderTabs);
-    await loadGrids();
+    // The views filter by the open statuses from their first render.
+    await Promise.all([loadStatuses(), loadGrids()]);
     startLive({ isWatching: () => ROUTES[currentRoute]?.live });
     flushOutbox();
   }

@@ -7,6 +7,8 @@ import { kvGet, kvSet } from "./store.js";
 // The server's category table (GET /categories) is the one source; the app keeps no copy of its
 // own. Signing in needs signal, and then the table is fetched and saved for the offline days.
 let categories = [];
+// The workflow's statuses (GET /statuses), each saying whether a case in it is still open.
+let statuses = [];
 let grids = null;
 
 async function cached(key, fetcher) {
@@ -31,6 +33,17 @@ export async function loadCategories() {
 }
 
 export const getCategories = () => categories;
+
+export async function loadStatuses() {
+  try {
+    statuses = await cached("statuses", () => api("/statuses"));
+  } catch {
+    // Never fetched and never saved: nothing counts as open until the next start retries.
+  }
+  return statuses;
+}
+
+export const openStatuses = () => statuses.filter((s) => s.open).map((s) => s.code);
 
 export function categoryName(code) {
   const found = categories.find((c) => c.code === code);

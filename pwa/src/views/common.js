@@ -1,16 +1,14 @@
-// Pieces several views share: a case card, a status chip, the open statuses.
-import { categoryName, gridName, subcategoryName } from "../data.js";
+// Pieces several views share: a case card, a status chip.
+import { categoryName, gridName, openStatuses, subcategoryName } from "../data.js";
 import { h } from "../dom.js";
 import { formatDateTime, formatRelative, t } from "../i18n.js";
-
-export const OPEN_STATUSES = ["reported", "accepted", "dispatched", "in_progress", "resolved"];
 
 export function statusChip(status) {
   return h("span", { class: `chip status-${status}`, text: t(`status.${status}`) });
 }
 
 export function incidentCard(incident, { unseen = false, me = null, onClick } = {}) {
-  const due = incident.due_at && OPEN_STATUSES.includes(incident.status)
+  const due = incident.due_at && openStatuses().includes(incident.status)
     ? h("span", { class: incident.overdue ? "due overdue" : "due",
       text: incident.overdue ? t("case.overdue_since", { when: formatRelative(incident.due_at) })
         : t("case.due", { when: formatDateTime(incident.due_at) }) })

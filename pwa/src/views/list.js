@@ -1,12 +1,13 @@
 // The worker's task list ("dispatched to me, in my grids", overdue first) and the resident's
 // "my reports"; both kept current by live events and marked where something changed unseen.
 import { api, NetworkError, query } from "../api.js";
+import { openStatuses } from "../data.js";
 import { clear, h, latestFill } from "../dom.js";
 import { formatDateTime, t } from "../i18n.js";
 import { isUnseen, liveBus } from "../live.js";
 import { itemTitle, outboxBus, outboxItems } from "../outbox.js";
 import { kvGet, kvSet } from "../store.js";
-import { emptyState, incidentCard, OPEN_STATUSES } from "./common.js";
+import { emptyState, incidentCard } from "./common.js";
 
 // A case as last saved with a list (the worker's tasks or the resident's reports), with when it
 // was saved: what the case screen can show without signal.
@@ -49,7 +50,7 @@ export async function render(root, { route, user, navigate }) {
     pending, note, listEl));
 
   function visible() {
-    let shown = worker ? items.filter((i) => OPEN_STATUSES.includes(i.status)) : items;
+    let shown = worker ? items.filter((i) => openStatuses().includes(i.status)) : items;
     if (onlyMine) shown = shown.filter((i) => i.assignee === user.username);
     return worker ? [...shown].sort(taskOrder(user.username)) : shown;
   }
@@ -76,7 +77,7 @@ export async function render(root, { route, user, navigate }) {
 
   async function load() {
     const params = worker
-      ? { status: OPEN_STATUSES.join(","), page_size: 100 }
+      ? { status: openStatuses().join(","), page_size: 100 }
       : { page_size: 100 };
     try {
       const page = await api(`/incidents${query(params)}`);
@@ -97,7 +98,7 @@ export async function render(root, { route, user, navigate }) {
     const incident = { ...event.detail.incident, _fresh: true };
     const index = items.findIndex((i) => String(i.id) === String(incident.id));
     if (index >= 0) items[index] = incident;
-    else if (!worker || OPEN_STATUSES.includes(incident.status)) items.unshift(incident);
+    else if (!worker || openStatuses().includes(incident.status)) items.unshift(incident);
     if (!worker) items.sort((a, b) => b.created_at.localeCompare(a.created_at));
     kvSet(cacheKey, { at: new Date().toISOString(), items });
     draw();

@@ -2,12 +2,12 @@
 // live) with a side panel (queue, a grid's counts and cases, a case and its actions), and the
 // sortable table of grids with the CSV export. Both share the filters.
 import { api, ApiError, query } from "../api.js";
-import { categoryName, getCategories, gridName, loadGrids, loadStreets } from "../data.js";
+import { categoryName, getCategories, gridName, loadGrids, loadStreets, openStatuses } from "../data.js";
 import { clear, h, toast } from "../dom.js";
 import { formatNumber, language, t } from "../i18n.js";
 import { liveBus } from "../live.js";
 import { boundsOf, clusteredIncidents, createMap, L, placeNames, STATUS_COLOURS } from "../map.js";
-import { dayBound, emptyState, incidentCard, OPEN_STATUSES } from "./common.js";
+import { dayBound, emptyState, incidentCard } from "./common.js";
 import { renderIncident } from "./incident.js";
 
 // The supervisor's queue: what waits for them to accept, dispatch or verify.
@@ -158,7 +158,7 @@ async function renderMap(root) {
         return h("div", {}, h("i", { class: "swatch", style: `background:${colourOf(i, cuts.length)}` }), range);
       }),
       h("strong", { class: "legend-head", text: t("sup.legend_markers") }),
-      ...Object.keys(STATUS_COLOURS).filter((s) => OPEN_STATUSES.includes(s)).map((s) =>
+      ...Object.keys(STATUS_COLOURS).filter((s) => openStatuses().includes(s)).map((s) =>
         h("div", { class: "legend-status", dataset: { status: s } }, h("i", { class: "dot", style: `background:${STATUS_COLOURS[s]}` }), t(`status.${s}`))),
       h("div", { class: "legend-overdue" }, h("i", { class: "dot ring" }), t("sup.legend_overdue")),
       h("div", { class: "legend-cluster" }, h("i", { class: "dot cluster-dot" }), t("sup.legend_cluster")),
@@ -177,7 +177,7 @@ async function renderMap(root) {
   async function fetchMarkers() {
     const items = [];
     for (let page = 1; page <= 10; page += 1) {
-      const data = await api(`/incidents${query({ status: OPEN_STATUSES.join(","), category: filters.category, ...period(), page, page_size: 100 })}`);
+      const data = await api(`/incidents${query({ status: openStatuses().join(","), category: filters.category, ...period(), page, page_size: 100 })}`);
       items.push(...data.items);
       if (items.length >= data.count || !data.items.length) break;
     }
@@ -212,7 +212,7 @@ async function renderMap(root) {
   }
   async function drawGrid(code) {
     const s = stats.get(code) || {};
-    const data = await api(`/incidents${query({ grid: code, status: OPEN_STATUSES.join(","), category: filters.category, ...period(), ordering: "overdue", page_size: 100 })}`);
+    const data = await api(`/incidents${query({ grid: code, status: openStatuses().join(","), category: filters.category, ...period(), ordering: "overdue", page_size: 100 })}`);
     if (panelState.kind !== "grid" || panelState.code !== code) return;
     const byCategory = Object.entries(s.by_category || {}).map(([c, n]) => `${categoryName(c)} ${formatNumber(n)}`).join(" · ");
     const list = h("ul", { class: "cases", id: "grid-cases" });

@@ -1,12 +1,11 @@
 // "My grid": the worker's grid outlines over the others, and the open cases on them.
 import { api, NetworkError, query } from "../api.js";
-import { loadGrids, loadStreets } from "../data.js";
+import { loadGrids, loadStreets, openStatuses } from "../data.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { liveBus } from "../live.js";
 import { boundsOf, clusteredIncidents, createMap, L, placeNames } from "../map.js";
 import { kvGet } from "../store.js";
-import { OPEN_STATUSES } from "./common.js";
 
 export async function render(root, { user, navigate }) {
   const mapEl = h("div", { class: "full-map", id: "worker-map" });
@@ -30,7 +29,7 @@ export async function render(root, { user, navigate }) {
   let items = [];
   async function load() {
     try {
-      items = (await api(`/incidents${query({ status: OPEN_STATUSES.join(","), page_size: 100 })}`)).items;
+      items = (await api(`/incidents${query({ status: openStatuses().join(","), page_size: 100 })}`)).items;
     } catch (error) {
       if (!(error instanceof NetworkError)) throw error;
       items = (await kvGet("list:tasks"))?.items || [];
@@ -39,7 +38,7 @@ export async function render(root, { user, navigate }) {
   }
   const legend = L.control({ position: "bottomleft" });
   legend.onAdd = () => h("div", { class: "legend" },
-    OPEN_STATUSES.map((s) => h("div", {}, h("i", { class: `dot status-${s}` }), t(`status.${s}`))));
+    openStatuses().map((s) => h("div", {}, h("i", { class: `dot status-${s}` }), t(`status.${s}`))));
   legend.addTo(map);
   const locate = L.control({ position: "topright" });
   locate.onAdd = () => h("button", { type: "button", class: "map-button", text: t("map.where_am_i"), onclick: () => {
@@ -52,7 +51,7 @@ export async function render(root, { user, navigate }) {
   function onIncident(event) {
     const incident = event.detail.incident;
     items = items.filter((i) => String(i.id) !== String(incident.id));
-    if (OPEN_STATUSES.includes(incident.status)) items.push(incident);
+    if (openStatuses().includes(incident.status)) items.push(incident);
     markers.set(items);
   }
   liveBus.addEventListener("incident", onIncident);
