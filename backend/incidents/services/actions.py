@@ -87,16 +87,18 @@ def _apply_details(
     incident: Incident, request: ActionRequest, *, user: User, now: datetime
 ) -> None:
     """What an action carries besides a move: an assignee, a new deadline, a reason."""
-    for name, need in workflow.ACTIONS[request.action].needs.items():
+    needs = workflow.ACTIONS[request.action].needs
+    for name, need in needs.items():
         # A photo is an upload of its own; the case rules look for it where it is needed.
         if need != "required" or name == "photo":
             continue
         value = getattr(request, name)
         if value is None or not str(value).strip():
             raise Invalid(MISSING[name] % {"action": workflow.word(request.action)}, field=name)
-    if request.action in ("dispatch", "reassign"):
+    # What an action takes is the table's needs; each field carried is applied by its rule.
+    if "assignee" in needs:
         incident.assignee = _assignee(incident, request.assignee)
-    if request.action == "extend":
+    if "due_at" in needs:
         if incident.due_at is not None and request.due_at <= incident.due_at:
             raise Invalid(_("The new deadline must be later than the current one."), field="due_at")
         if request.due_at <= now:
@@ -107,7 +109,7 @@ def _apply_details(
             incident.due_at = request.due_at
     if request.action == "request_review":
         case_rules.petition_review_requested(incident, now=now)
-    if request.action == "mark_repeat":
+    if "repeat_of" in needs:
         case_rules.petition_mark_repeat(incident, user=user, earlier_id=request.repeat_of)
     if request.action == "verify":
         case_rules.major_hazard_verifiable(incident)
