@@ -4,7 +4,8 @@ Two levels of visibility. Every signed-in user may know that a project exists an
 (its basic fields): buyers pick their project when they complain, so no project is hidden and
 none is a 404 except a missing one. Its figures (progress, delivered units, revised date,
 funding, risk, officer, open cases, history) are for the staff who follow it:
-`housing_projects_followed_by(user)` is that one rule, and every read asks it.
+`housing_projects_followed_by(user)` is that one rule, and every read asks it; where a project
+lies in the caller's scope is the caller's `Scope` (`backend.accounts.scope`).
 """
 
 from dataclasses import dataclass
@@ -16,45 +17,43 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import Role, User
+from backend.accounts.scope import Scope, scope_of
 from backend.core.errors import Forbidden, NotFound
 from backend.incidents.models import FINAL_STATUSES, CategoryCode, Incident
-from backend.incidents.selectors import incidents_visible_to
 
 from .models import FundingStatus, HousingProject, ProgressPhoto, ProgressUpdate, RiskLevel
 
 
-def housing_projects_supervised_by(user: User) -> QuerySet[HousingProject]:
-    """The projects a supervisor answers for: those in their streets, or all when they have
-    none (a zone supervisor); every project for an admin; none for anyone else."""
-    projects = HousingProject.objects.all()
-    if user.role == Role.ADMIN:
-        return projects
-    if user.role == Role.SUPERVISOR:
-        street_ids = user.street_ids
-        return projects.filter(street_id__in=street_ids) if street_ids else projects
-    return projects.none()
+def housing_projects_supervised_by(scope: Scope) -> QuerySet[HousingProject]:
+    """The projects a supervisor answers for (`Scope.supervised`): those in their streets, or
+    all in a zone supervisor's or an admin's scope; none for anyone else."""
+    return HousingProject.objects.filter(scope.supervised())
 
 
-def housing_projects_followed_by(user: User) -> QuerySet[HousingProject]:
+def housing_projects_followed_by(
+    user: User, scope: Scope | None = None
+) -> QuerySet[HousingProject]:
     """The projects whose figures the user sees: what they supervise, projects in a worker's
     grids, and any project they are the responsible officer of. Residents follow none: risk
     and funding of a developer are not told to buyers through the app."""
     if user.role == Role.RESIDENT:
         return HousingProject.objects.none()
-    supervised = housing_projects_supervised_by(user).values("pk")
-    grid_ids = list(user.grids.values_list("pk", flat=True)) if user.role == Role.WORKER else []
+    scope = scope or scope_of(user)
+    # A subquery, not `scope.supervised() | ...`: the whole zone's filter is the empty Q, which
+    # an OR would drop.
+    supervised = housing_projects_supervised_by(scope).values("pk")
     return HousingProject.objects.filter(
-        Q(pk__in=supervised) | Q(grid_id__in=grid_ids) | Q(responsible_officer=user)
+        Q(pk__in=supervised) | Q(grid_id__in=scope.grid_ids) | Q(responsible_officer=user)
     )
 
 
-def may_record_progress(user: User, project: HousingProject) -> bool:
+def may_record_progress(user: User, project: HousingProject, scope: Scope | None = None) -> bool:
     """Supervisors of the project's street (or zone), admins, and its responsible officer."""
     if user.role in (Role.WORKER, Role.SUPERVISOR, Role.ADMIN) and (
         project.responsible_officer_id == user.pk
     ):
         return True
-    return housing_projects_supervised_by(user).filter(pk=project.pk).exists()
+    return (scope or scope_of(user)).supervises(project.street_id)
 
 
 def days_late(project: HousingProject, *, today: date) -> int:
@@ -86,7 +85,9 @@ def _risk_order(project: HousingProject, today: date) -> tuple:
     )
 
 
-def _annotated(projects: QuerySet[HousingProject], user: User) -> QuerySet[HousingProject]:
+def _annotated(
+    projects: QuerySet[HousingProject], user: User, scope: Scope
+) -> QuerySet[HousingProject]:
     # Subqueries, not joins: counting cases over a join with the updates would multiply them.
     open_cases = (
         Incident.objects.filter(housing_project=OuterRef("pk"), category=CategoryCode.HOUSING)
@@ -97,7 +98,7 @@ def _annotated(projects: QuerySet[HousingProject], user: User) -> QuerySet[Housi
         .values("n")
     )
     last_update = ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-at", "-id")
-    followed = housing_projects_followed_by(user).filter(pk=OuterRef("pk"))
+    followed = housing_projects_followed_by(user, scope).filter(pk=OuterRef("pk"))
     return projects.select_related("street", "grid", "responsible_officer").annotate(
         open_cases=Coalesce(Subquery(open_cases, output_field=IntegerField()), 0),
         last_update_at=Subquery(last_update.values("at")[:1]),
@@ -120,7 +121,7 @@ def housing_projects_list(
     `order="risk"`: the projects whose figures the caller sees first, at risk before the rest,
     then high risk before medium and low, the latest first, then by name.
     """
-    projects = _annotated(HousingProject.objects.all(), user)
+    projects = _annotated(HousingProject.objects.all(), user, scope_of(user))
     if street:
         projects = projects.filter(street__code=street)
     if risk_level:
@@ -137,17 +138,20 @@ def housing_projects_list(
 
 def housing_project_get(*, user: User, project_id: int) -> HousingProject:
     """One project with its annotations; its history is prefetched only for those who see it."""
-    found = _annotated(HousingProject.objects.filter(pk=project_id), user).first()
+    scope = scope_of(user)
+    found = _annotated(HousingProject.objects.filter(pk=project_id), user, scope).first()
     if found is None:
         raise NotFound(_("No such housing project."))
-    found.may_record_progress = may_record_progress(user, found)
+    found.may_record_progress = may_record_progress(user, found, scope)
     if found.figures_visible:
         found.history = list(
             found.updates.select_related("author").prefetch_related("photos").order_by("at", "id")
         )
         # The buyers' complaints about it, as far as the caller may see cases at all.
         found.cases = list(
-            incidents_visible_to(user).filter(housing_project=found).order_by("-created_at", "-id")
+            Incident.objects.filter(scope.incidents(), housing_project=found).order_by(
+                "-created_at", "-id"
+            )
         )
     return found
 
@@ -176,7 +180,9 @@ def housing_zone_summary(*, user: User, today: date | None = None) -> HousingSum
     if user.role not in (Role.SUPERVISOR, Role.ADMIN):
         raise Forbidden(_("Only supervisors and admins see the housing summary."))
     today = today or timezone.localdate()
-    projects = list(_annotated(housing_projects_supervised_by(user), user).order_by("name", "id"))
+    scope = scope_of(user)
+    supervised = housing_projects_supervised_by(scope)
+    projects = list(_annotated(supervised, user, scope).order_by("name", "id"))
     for project in projects:
         project.days_late = days_late(project, today=today)
     due = [p for p in projects if (p.revised_delivery or p.planned_delivery) < today]
