@@ -10,7 +10,7 @@ from typing import Annotated
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 
 class ErrorItem(Schema):
@@ -42,6 +42,9 @@ def without_nul(text: str | None) -> str | None:
         raise ValueError(_("must not contain NUL characters"))
     return text
 
+
+# Text a client sends, refused with a 422 when it holds U+0000.
+TextWithoutNul = Annotated[str, AfterValidator(without_nul)]
 
 # Ids are at most 18 digits: short enough for every database's integers.
 MAX_ID_DIGITS = 18

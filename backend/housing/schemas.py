@@ -20,7 +20,7 @@ from ninja import Schema
 from pydantic import BeforeValidator, Field, field_validator
 from shapely.errors import GEOSException
 
-from backend.core.schemas import Latitude, Longitude, local_time, without_nul
+from backend.core.schemas import Latitude, Longitude, TextWithoutNul, local_time
 from backend.incidents.models import Incident
 from backend.incidents.selectors import is_overdue
 
@@ -83,8 +83,8 @@ def checked_footprint(geometry: dict) -> str:
 
 
 class HousingProjectIn(Schema):
-    name: str = Field(min_length=1, max_length=200)
-    developer: str = Field(min_length=1, max_length=200)
+    name: TextWithoutNul = Field(min_length=1, max_length=200)
+    developer: TextWithoutNul = Field(min_length=1, max_length=200)
     lon: float = Longitude
     lat: float = Latitude
     footprint: dict | None = Field(
@@ -92,16 +92,11 @@ class HousingProjectIn(Schema):
     )
     total_units: int = Field(ge=1, le=MAX_UNITS, strict=True)
     planned_delivery: DeliveryDate
-    responsible_officer: str | None = Field(
+    responsible_officer: TextWithoutNul | None = Field(
         default=None, max_length=150, description="Username of a worker, supervisor or admin"
     )
     funding_status: FundingStatusName = "secured"
     risk_level: RiskLevelName = "low"
-
-    @field_validator("name", "developer", "responsible_officer")
-    @classmethod
-    def no_nul(cls, text: str | None) -> str | None:
-        return without_nul(text)
 
     @field_validator("name", "developer")
     @classmethod
@@ -134,17 +129,12 @@ class ProgressUpdateIn(Schema):
     )
     funding_status: FundingStatusName | None = None
     risk_level: RiskLevelName | None = None
-    note: str = Field(default="", max_length=5000)
+    note: TextWithoutNul = Field(default="", max_length=5000)
     client_id: uuid.UUID | None = Field(
         default=None,
         description="Sending the same client_id again returns the first record (200), "
         "never a second one; with a different body it is 422",
     )
-
-    @field_validator("note")
-    @classmethod
-    def no_nul(cls, text: str) -> str:
-        return without_nul(text)
 
     @field_validator("revised_delivery")
     @classmethod

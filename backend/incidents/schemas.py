@@ -15,9 +15,9 @@ from backend.core.schemas import (
     Latitude,
     Longitude,
     ObjectId,
+    TextWithoutNul,
     local_time,
     plausible_moment,
-    without_nul,
 )
 from gis.navigation import navigation_links
 
@@ -34,13 +34,13 @@ CLOCK_SKEW = timedelta(minutes=10)
 class IncidentIn(Schema):
     client_id: UUID
     category: Category
-    subcategory: str | None = Field(default=None, max_length=40)
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=5000)
+    subcategory: TextWithoutNul | None = Field(default=None, max_length=40)
+    title: TextWithoutNul = Field(min_length=1, max_length=200)
+    description: TextWithoutNul = Field(default="", max_length=5000)
     lon: float = Longitude
     lat: float = Latitude
     crs: PointCrs = Field(default="wgs84", description=CRS_NOTE)
-    address: str = Field(default="", max_length=300)
+    address: TextWithoutNul = Field(default="", max_length=300)
     occurred_at: AwareDatetime | None = None
     housing_project: ObjectId | None = None
     severity: Literal["general", "serious", "major"] | None = None
@@ -53,11 +53,6 @@ class IncidentIn(Schema):
     hazard_site: ObjectId | None = Field(
         default=None, description="Safety hazards: id of the hazard site (enterprise, building)"
     )
-
-    @field_validator("subcategory", "title", "description", "address")
-    @classmethod
-    def no_nul(cls, text: str | None) -> str | None:
-        return without_nul(text)
 
     @field_validator("title")
     @classmethod
@@ -76,15 +71,10 @@ class IncidentIn(Schema):
 
 class ActionIn(Schema):
     action: Literal[workflow.ACTION_NAMES]  # type: ignore[valid-type]
-    note: str = Field(default="", max_length=5000)
-    assignee: str | None = Field(default=None, max_length=150)
+    note: TextWithoutNul = Field(default="", max_length=5000)
+    assignee: TextWithoutNul | None = Field(default=None, max_length=150)
     due_at: AwareDatetime | None = None
     repeat_of: ObjectId | None = Field(default=None, description="mark_repeat: the earlier case")
-
-    @field_validator("note", "assignee")
-    @classmethod
-    def no_nul(cls, text: str | None) -> str | None:
-        return without_nul(text)
 
     @field_validator("due_at")
     @classmethod
