@@ -44,19 +44,6 @@ def may_see_reporter(user: User, incident: Incident) -> bool:
     )
 
 
-def reporter_visible(
-    *, viewer_id: int, viewer_role: str, sees_petitioners: bool, category: str, reporter_id: int
-) -> bool:
-    """`Scope.may_see_reporter` for the sockets' own scope, until realtime builds a `Scope`."""
-    if reporter_id == viewer_id:
-        return True
-    if viewer_role not in (Role.SUPERVISOR, Role.ADMIN):
-        return False
-    if category == "petition":
-        return sees_petitioners
-    return True
-
-
 def _with_relations(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
     return incidents.select_related(
         "street", "grid", "reporter", "assignee", "subcategory"

@@ -25,13 +25,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from backend.accounts.models import User
+from backend.accounts.scope import Scope
 from backend.core.schemas import parse_id
 from backend.incidents.schemas import without_reporter
-from backend.incidents.selectors import reporter_visible
 
 from .middleware import socket_token
 from .models import Event
-from .scope import SocketScope, events_in_scope, scope_groups, socket_scope, token_socket
+from .scope import events_in_scope, socket_scope, token_socket
 from .services import latest_seq
 
 logger = logging.getLogger("gridgov.realtime")
@@ -46,7 +46,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     token: str | None = None
     token_expires_at: datetime | None = None
     last_sent = 0
-    hearing: SocketScope | None = None
+    hearing: Scope | None = None
     joined: frozenset[str] = frozenset()
     watcher: asyncio.Task | None = None
 
@@ -130,16 +130,16 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         self.hearing = await database_sync_to_async(self._rescope)()
         await self._join_groups()
 
-    def _rescope(self) -> SocketScope:
+    def _rescope(self) -> Scope:
         return socket_scope(User.objects.get(pk=self.hearing.user_id))
 
-    def _opening(self) -> tuple[SocketScope | None, int, int]:
+    def _opening(self) -> tuple[Scope | None, int, int]:
         hearing, close_code, latest = self._credentials()
         if hearing is not None and latest is None:
             latest = latest_seq()
         return hearing, close_code, latest or 0
 
-    def _credentials(self) -> tuple[SocketScope | None, int, int | None]:
+    def _credentials(self) -> tuple[Scope | None, int, int | None]:
         """What the socket's user may hear, or None and a close code; with the latest seq
         when it comes along (token sockets read it in the same query)."""
         if self.token is not None:
@@ -158,7 +158,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         return socket_scope(user), CLOSE_UNAUTHENTICATED, None
 
     async def _join_groups(self) -> None:
-        wanted = frozenset(scope_groups(self.hearing))
+        wanted = frozenset(self.hearing.groups())
         for group in wanted - self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         for group in self.joined - wanted:
@@ -188,14 +188,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         return list(events.order_by("seq")[:REPLAY_BATCH])
 
     async def _send_event(self, *, seq, event_type, at, category, reporter_id, incident) -> None:
-        visible = reporter_visible(
-            viewer_id=self.hearing.user_id,
-            viewer_role=self.hearing.role,
-            sees_petitioners=self.hearing.sees_petitioners,
-            category=category,
-            reporter_id=reporter_id,
-        )
-        if not visible:
+        if not self.hearing.may_see_reporter(category=category, reporter_id=reporter_id):
             incident = without_reporter(incident)
         await self.send_json({"type": event_type, "seq": seq, "at": at, "incident": incident})
         self.last_sent = seq
