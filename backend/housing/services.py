@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import Role, User
+from backend.accounts.scope import scope_of
 from backend.boundaries.locator import locate
 from backend.boundaries.models import Grid, Street
 from backend.core.errors import Forbidden, Invalid, NotFound
@@ -82,8 +83,7 @@ def housing_project_create(*, user: User, project: NewProject) -> HousingProject
     )
     # A street supervisor registers projects of their own streets only: they could not follow
     # one anywhere else.
-    street_ids = user.street_ids
-    if user.role == Role.SUPERVISOR and street_ids and created.street_id not in street_ids:
+    if not scope_of(user).supervises(created.street_id):
         raise Forbidden(_("The project lies outside your streets."))
     created.save()
     return created
