@@ -23,7 +23,7 @@ from gis.navigation import navigation_links
 
 from . import workflow
 from .models import CategoryCode, Incident, Status, TimelineEntry
-from .selectors import is_overdue, may_see_reporter, supervises
+from .selectors import is_overdue, may_see_reporter
 
 # The category and status tables are the models' choices; these only name them for schemas.
 Category = Literal[tuple(CategoryCode.values)]  # type: ignore[valid-type]
@@ -281,7 +281,7 @@ def without_reporter(payload: dict) -> dict:
 def incident_detail_out(incident: Incident, viewer: User) -> dict:
     hide_reporter = not may_see_reporter(viewer, incident)
     entries = incident.timeline.select_related("actor")
-    parties = workflow.parties_of(viewer, incident, supervises=supervises(viewer, incident))
+    parties = workflow.parties_of(viewer, incident)
     actions = workflow.allowed_actions(incident, parties)
     return {
         **incident_out(incident, viewer),

@@ -33,11 +33,6 @@ def incidents_visible_to(user: User) -> QuerySet[Incident]:
     return Incident.objects.filter(scope_of(user).incidents())
 
 
-def supervises(user: User, incident: Incident) -> bool:
-    """The user is a supervisor (or admin) whose streets cover the case."""
-    return scope_of(user).supervises(incident.street_id)
-
-
 def may_see_reporter(user: User, incident: Incident) -> bool:
     return scope_of(user).may_see_reporter(
         category=incident.category, reporter_id=incident.reporter_id

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from backend.accounts.models import Role, User
+from backend.accounts.scope import scope_of
 from backend.core.errors import Conflict, Forbidden
 
 from .models import CategoryCode, Incident, Status
@@ -183,16 +184,13 @@ ACTIONS: dict[str, Action] = {
 ACTION_NAMES = tuple(ACTIONS)
 
 
-def parties_of(user: User, incident: Incident, *, supervises: bool) -> set[Party]:
-    """The parties `user` is to `incident`; `supervises` says the case is in their scope."""
+def parties_of(user: User, incident: Incident) -> set[Party]:
+    """The parties `user` is to `incident`; where the case lies is asked of their `Scope`."""
+    scope = scope_of(user)
     parties = {Party.VIEWER}
-    if user.role in (Role.SUPERVISOR, Role.ADMIN) and supervises:
+    if scope.supervises(incident.street_id):
         parties.add(Party.SUPERVISOR)
-    if (
-        user.role == Role.WORKER
-        and incident.grid_id is not None
-        and user.grids.filter(pk=incident.grid_id).exists()
-    ):
+    if incident.grid_id is not None and incident.grid_id in scope.grid_ids:
         parties.add(Party.GRID_WORKER)
     if incident.assignee_id == user.pk:
         parties.add(Party.ASSIGNEE)

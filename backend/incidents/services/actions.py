@@ -15,7 +15,7 @@ from backend.stats.services import grid_rollup_apply
 from .. import workflow
 from ..deadlines import closed_on_time, stage_due_at
 from ..models import CategoryCode, Incident, Status
-from ..selectors import incident_get, supervises
+from ..selectors import incident_get
 from . import case_rules
 from .events import incident_event_record
 from .timeline import timeline_record
@@ -39,7 +39,7 @@ def incident_apply_action(
     `now` is for replaying history (the demo) and frozen-clock tests; requests leave it out.
     """
     incident = incident_get(user=user, incident_id=incident_id, for_update=True)
-    parties = workflow.parties_of(user, incident, supervises=supervises(user, incident))
+    parties = workflow.parties_of(user, incident)
     to_status = workflow.check(request.action, incident, parties)
     now = now or timezone.now()
     from_status = incident.status
