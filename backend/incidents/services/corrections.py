@@ -50,16 +50,22 @@ def incident_correct(
     for name in corrected:
         setattr(incident, name, changes[name])
     incident.updated_at = now or timezone.now()
+    fields_change_record(incident=incident, actor=user, action="correct", note=", ".join(corrected))
+    return incident
+
+
+def fields_change_record(*, incident: Incident, actor: User | None, action: str, note: str) -> None:
+    """Save `incident` after a change of its fields but not its status (as of its `updated_at`):
+    the grid counts follow, the timeline says what changed, and the sockets hear of it."""
     grid_rollup_apply(incident=incident)
     incident.save()
     timeline_record(
         incident=incident,
-        actor=user,
-        action="correct",
+        actor=actor,
+        action=action,
         from_status=incident.status,
         to_status=incident.status,
-        note=", ".join(corrected),
+        note=note,
         at=incident.updated_at,
     )
     incident_event_record(incident=incident, type="incident.updated")
-    return incident

@@ -14,11 +14,9 @@ from django.utils import timezone
 
 from backend.boundaries.locator import locate
 from backend.boundaries.models import Grid
-from backend.stats.services import grid_rollup_apply
 
 from ..models import FINAL_STATUSES, Incident
-from .events import incident_event_record
-from .timeline import timeline_record
+from .corrections import fields_change_record
 
 
 @dataclass(frozen=True)
@@ -59,23 +57,17 @@ def incidents_relocate_from_grids(
         if location.street is not None:
             incident.street_id = location.street.pk
         incident.updated_at = now
-        grid_rollup_apply(incident=incident)
-        incident.save()
-        timeline_record(
+        fields_change_record(
             incident=incident,
             actor=None,
             action="relocate",
-            from_status=incident.status,
-            to_status=incident.status,
             # Read by people in the app's timeline, stored in Chinese like escalation's notes.
             note=(
                 f"网格调整：{old.code} {old.name} → {new.code} {new.name}"
                 if new
                 else f"网格调整：{old.code} {old.name} → 不在任何网格内，交指挥中心"
             ),
-            at=now,
         )
-        incident_event_record(incident=incident, type="incident.updated")
         moved += 1
         outside += new is None
     return Relocation(moved=moved, outside=outside)
