@@ -20,11 +20,11 @@ from shapely.geometry import Point
 from backend.accounts.models import Role, User
 from backend.boundaries.models import Grid
 from backend.boundaries.selectors import area_shape
+from backend.core.images import Upload
 from backend.incidents.models import HazardSite, Incident, Subcategory
 from backend.incidents.services import incident_apply_action, incident_create, photo_add
 from backend.incidents.services.actions import ActionRequest
 from backend.incidents.services.create import NewIncident
-from backend.incidents.services.photos import Upload
 
 DEMO_NAMESPACE = uuid.UUID("6f1d3c1e-3b5a-4d8e-9a57-2f1c0e9b7d10")
 DEMO_DAYS = 90

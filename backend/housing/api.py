@@ -6,8 +6,8 @@ from ninja.files import UploadedFile
 
 from backend.accounts.auth import REQUIRED
 from backend.core.errors import NotFound
+from backend.core.images import MAX_PHOTO_BYTES, PhotoTooLarge, Upload
 from backend.core.schemas import ErrorOut, error_responses, parse_id
-from backend.incidents.services.photos import MAX_PHOTO_BYTES, PhotoTooLarge, Upload
 
 from . import selectors, services
 from .models import FundingStatus, RiskLevel

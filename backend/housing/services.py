@@ -20,7 +20,7 @@ from backend.accounts.scope import scope_of
 from backend.boundaries.locator import locate
 from backend.boundaries.models import Grid, Street
 from backend.core.errors import Forbidden, Invalid, NotFound
-from backend.incidents.services.photos import FORMATS, Upload, checked_image, without_metadata
+from backend.core.images import FORMATS, Upload, checked_image, without_metadata
 
 from .models import FundingStatus, HousingProject, ProgressPhoto, ProgressUpdate, RiskLevel
 from .selectors import may_record_progress

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, Field, ValidationInfo, field_validator
 
 from backend.accounts.auth import OPTIONAL, REQUIRED
 from backend.core.errors import NotFound
+from backend.core.images import MAX_PHOTO_BYTES, PhotoTooLarge, Upload
 from backend.core.schemas import ErrorOut, error_responses, parse_id, plausible_moment
 from gis.coords import point_to_wgs84
 
@@ -30,7 +31,6 @@ from .schemas import (
 )
 from .services.actions import ActionRequest
 from .services.create import NewIncident
-from .services.photos import Upload
 
 router = Router(tags=["incidents"], auth=REQUIRED)
 
@@ -196,8 +196,8 @@ def incident_action(request: HttpRequest, incident_id: str, action: ActionIn):
     response={201: PhotoOut, 413: ErrorOut, 415: ErrorOut, **BODY_ERRORS},
 )
 def incident_photo_add(request: HttpRequest, incident_id: str, file: File[UploadedFile]):
-    if file.size > services.photos.MAX_PHOTO_BYTES:
-        raise services.photos.PhotoTooLarge(_("A photo may be at most 10 MB."))
+    if file.size > MAX_PHOTO_BYTES:
+        raise PhotoTooLarge(_("A photo may be at most 10 MB."))
     photo = services.photo_add(
         user=request.auth,
         incident_id=_incident_id(incident_id),

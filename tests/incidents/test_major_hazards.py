@@ -10,10 +10,10 @@ from django.utils import timezone
 from PIL import Image
 
 from backend.core.errors import Conflict
+from backend.core.images import Upload
 from backend.incidents.services import incident_apply_action, incident_create, photo_add
 from backend.incidents.services.actions import ActionRequest
 from backend.incidents.services.create import NewIncident
-from backend.incidents.services.photos import Upload
 
 
 def hazard(user, severity: str = "major"):

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from PIL import Image
 
+from backend.core.images import Upload
 from backend.incidents.services import photo_add
-from backend.incidents.services.photos import Upload
 
 from .conftest import BASE, body, report
 
