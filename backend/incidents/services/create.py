@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,6 @@ from backend.boundaries.locator import Location, locate
 from backend.boundaries.models import Grid, Street
 from backend.core.errors import Invalid
 from backend.core.schemas import parse_id
-from backend.housing.models import HousingProject
 from backend.stats.services import grid_rollup_apply
 
 from ..deadlines import stage_due_at
@@ -116,7 +116,7 @@ class _Links:
     subcategory: Subcategory | None
     repeat_of: Incident | None
     hazard_site: HazardSite | None
-    housing_project: HousingProject | None
+    housing_project: Model | None
 
 
 def _links(reporter: User, report: NewIncident) -> _Links:
@@ -139,10 +139,14 @@ def _links(reporter: User, report: NewIncident) -> _Links:
         hazard_site=_by_id(
             lambda: hazard_sites_visible_to(reporter), report.hazard_site, field="hazard_site"
         ),
-        housing_project=_by_id(
-            HousingProject.objects.all, report.housing_project, field="housing_project"
-        ),
+        # Housing builds on cases (its projects list their cases), so the project is reached
+        # through the case's foreign key rather than by importing `backend.housing`.
+        housing_project=_by_id(_housing_projects, report.housing_project, field="housing_project"),
     )
+
+
+def _housing_projects() -> QuerySet:
+    return Incident.housing_project.field.related_model.objects.all()
 
 
 def _only_for(report: NewIncident, field: str, category: str) -> None:
