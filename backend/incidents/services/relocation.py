@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backend.boundaries.locator import locate
 from backend.boundaries.models import Grid
@@ -71,3 +72,28 @@ def incidents_relocate_from_grids(
         moved += 1
         outside += new is None
     return Relocation(moved=moved, outside=outside)
+
+
+def on_grids_retired(*, grid_ids: list[int], relocate_open: bool, **_signal) -> list[str]:
+    """A re-gridding's `grids_retired`: move the open cases with `relocate_open`, else say how
+    many stay behind in the retired grids."""
+    if relocate_open:
+        moved = incidents_relocate_from_grids(grid_ids=grid_ids)
+        return [
+            _(
+                "%(moved)d open case(s) moved to the new grids (%(outside)d in no new grid, now "
+                "with the supervisors); each move is in the case's timeline"
+            )
+            % {"moved": moved.moved, "outside": moved.outside}
+        ]
+    staying = open_incidents_in_grids(grid_ids=grid_ids)
+    if not staying:
+        return []
+    return [
+        _(
+            "%(count)d open case(s) stay in the retired grids they were filed in (the "
+            "supervisors see them; the new grids' workers do not): --relocate-open "
+            "moves them"
+        )
+        % {"count": staying}
+    ]

@@ -1,23 +1,18 @@
 """The grid import of `import-boundaries --level grid` and `generate-grids --import`, with
 re-gridding (`--replace`) and the moving of open cases (`--relocate-open`).
 
-Not a command itself. It is the one place where the boundaries commands reach into the cases:
-retiring grids and moving their open cases must commit together, or not at all.
+Not a command itself. Retiring grids, moving the places in them and what the cases' app does
+with their open cases (`grids_retired`) commit together, or not at all.
 """
 
 from django.core.management.base import CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from backend.boundaries.locator import locate
 from backend.boundaries.models import Grid
+from backend.boundaries.places import places_relocate_from_grids
 from backend.boundaries.services import ImportSummary, Progress, grids_import
-from backend.housing.models import HousingProject
-from backend.incidents.models import HazardSite
-from backend.incidents.services.relocation import (
-    incidents_relocate_from_grids,
-    open_incidents_in_grids,
-)
+from backend.boundaries.signals import grids_retired
 from gis.io import Boundary
 
 REPLACE_HELP = (
@@ -86,41 +81,8 @@ def grids_import_regridding(
             _("%(count)d hazard site(s) and housing project(s) moved to the new grids")
             % {"count": places}
         )
-    if relocate_open:
-        moved = incidents_relocate_from_grids(grid_ids=retired)
-        lines.append(
-            _(
-                "%(moved)d open case(s) moved to the new grids (%(outside)d in no new grid, now "
-                "with the supervisors); each move is in the case's timeline"
-            )
-            % {"moved": moved.moved, "outside": moved.outside}
-        )
-    else:
-        staying = open_incidents_in_grids(grid_ids=retired)
-        if staying:
-            lines.append(
-                _(
-                    "%(count)d open case(s) stay in the retired grids they were filed in (the "
-                    "supervisors see them; the new grids' workers do not): --relocate-open "
-                    "moves them"
-                )
-                % {"count": staying}
-            )
+    for _receiver, told in grids_retired.send(
+        sender=Grid, grid_ids=retired, relocate_open=relocate_open
+    ):
+        lines.extend(told)
     return summary, lines
-
-
-def places_relocate_from_grids(*, grid_ids: list[int]) -> int:
-    """Put the hazard sites and housing projects of `grid_ids` into the current grids holding
-    their points; returns how many moved. Unlike a case, a place is not a record of its time:
-    it always belongs to the grid it lies in now, whose workers look after it."""
-    moved = 0
-    for model in (HazardSite, HousingProject):
-        places = model.objects.filter(grid_id__in=grid_ids)
-        for pk, lon, lat, street_id in places.values_list("pk", "lon", "lat", "street_id"):
-            location = locate(lon, lat)
-            model.objects.filter(pk=pk).update(
-                grid_id=location.grid.pk if location.grid else None,
-                street_id=location.street.pk if location.street else street_id,
-            )
-            moved += 1
-    return moved
