@@ -42,11 +42,11 @@ pwa-build: pwa/dist/sw.js
 demo: install pwa-build
 	$(BIN)/gridgov migrate --noinput
 	$(BIN)/gridgov demo
-	GRIDGOV_HTTPS=0 $(BIN)/gridgov serve --host $(HOST) --port $(PORT) --escalate-every 60
+	GRIDGOV_HTTPS=0 $(BIN)/gridgov serve --host $(HOST) --port $(PORT) --jobs-every 60
 
 serve: install pwa-build
 	$(BIN)/gridgov migrate --noinput
-	GRIDGOV_HTTPS=0 $(BIN)/gridgov serve --host $(HOST) --port $(PORT) --escalate-every 60
+	GRIDGOV_HTTPS=0 $(BIN)/gridgov serve --host $(HOST) --port $(PORT) --jobs-every 60
 
 # The suite runs twice: on the embedded default, then on PostgreSQL + Redis.
 test: test-sqlite test-postgres

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from backend.incidents.services.escalation import incidents_escalate
+from backend.core.periodic import periodic_jobs
 
-logger = logging.getLogger("gridgov.escalation")
+logger = logging.getLogger("gridgov.jobs")
 
 
 class Command(BaseCommand):
@@ -19,18 +19,21 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=1)
         parser.add_argument(
+            "--jobs-every",
+            # The name it had while escalation was the only job; scripts still use it.
             "--escalate-every",
+            dest="jobs_every",
             type=float,
             default=0,
             metavar="SECONDS",
-            help="Also run the escalation of overdue cases in this process (the demo does; "
-            "production schedules `gridgov escalate` instead).",
+            help="Also run the periodic jobs (the escalation of overdue cases) in this process "
+            "(the demo does; production schedules `gridgov escalate` instead).",
         )
 
-    def handle(self, *, host: str, port: int, workers: int, escalate_every: float, **_options):
-        if escalate_every > 0:
+    def handle(self, *, host: str, port: int, workers: int, jobs_every: float, **_options):
+        if jobs_every > 0:
             threading.Thread(
-                target=_escalate_forever, args=(escalate_every,), daemon=True, name="escalation"
+                target=_jobs_forever, args=(jobs_every,), daemon=True, name="periodic-jobs"
             ).start()
         self.stdout.write(f"gridgov serving on http://{host}:{port}/ (Ctrl-C stops)")
         uvicorn.run(
@@ -50,14 +53,15 @@ class Command(BaseCommand):
         )
 
 
-def _escalate_forever(every_s: float) -> None:
+def _jobs_forever(every_s: float) -> None:
     stop = threading.Event()
     while not stop.wait(every_s):
-        try:
-            count = incidents_escalate()
-            if count:
-                logger.info("escalated %d overdue case(s)", count)
-        except Exception:
-            logger.exception("escalation run failed; trying again in %.0f s", every_s)
-        finally:
-            close_old_connections()
+        for job in periodic_jobs():
+            try:
+                count = job.run()
+                if count:
+                    logger.info(job.done, count)
+            except Exception:
+                logger.exception("%s failed; trying again in %.0f s", job.name, every_s)
+            finally:
+                close_old_connections()
