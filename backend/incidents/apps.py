@@ -9,16 +9,12 @@ class IncidentsConfig(AppConfig):
     def ready(self) -> None:
         from backend.boundaries.places import place_model_register
         from backend.boundaries.signals import grids_retired
-        from backend.core.periodic import PeriodicJob, periodic_job_register
+        from backend.core.periodic import periodic_job_register
 
+        from .jobs import ESCALATION_JOB
         from .models import HazardSite
-        from .services.escalation import incidents_escalate
         from .services.relocation import on_grids_retired
 
         place_model_register(HazardSite)
         grids_retired.connect(on_grids_retired, dispatch_uid="incidents.on_grids_retired")
-        periodic_job_register(
-            PeriodicJob(
-                name="escalation", run=incidents_escalate, done="escalated %d overdue case(s)"
-            )
-        )
+        periodic_job_register(ESCALATION_JOB)

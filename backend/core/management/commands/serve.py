@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from backend.core.periodic import periodic_jobs
+from backend.core.periodic import periodic_job_run_once, periodic_jobs
 
 logger = logging.getLogger("gridgov.jobs")
 
@@ -56,12 +56,19 @@ class Command(BaseCommand):
 def _jobs_forever(every_s: float) -> None:
     stop = threading.Event()
     while not stop.wait(every_s):
-        for job in periodic_jobs():
-            try:
-                count = job.run()
-                if count:
-                    logger.info(job.done, count)
-            except Exception:
-                logger.exception("%s failed; trying again in %.0f s", job.name, every_s)
-            finally:
-                close_old_connections()
+        _jobs_round(every_s)
+
+
+def _jobs_round(every_s: float) -> None:
+    for job in periodic_jobs():
+        try:
+            count = periodic_job_run_once(job)
+            if count is None:
+                # Usual with several hosts: their timers start rounds at about the same time.
+                logger.debug("%s: another process is running this round", job.name)
+            elif count:
+                logger.info(job.done, count)
+        except Exception:
+            logger.exception("%s failed; trying again in %.0f s", job.name, every_s)
+        finally:
+            close_old_connections()

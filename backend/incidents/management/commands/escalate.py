@@ -2,7 +2,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.core.commands import GridgovCommand
-from backend.incidents.services.escalation import incidents_escalate
+from backend.core.periodic import periodic_job_run_once
+from backend.incidents.jobs import ESCALATION_JOB
 
 
 class Command(GridgovCommand):
@@ -12,5 +13,10 @@ class Command(GridgovCommand):
     )
 
     def handle(self, **_options) -> None:
-        count = incidents_escalate()
+        # Cron on several hosts, or beside `serve --jobs-every`: one of them escalates, the
+        # others find it busy and leave this round to it.
+        count = periodic_job_run_once(ESCALATION_JOB)
+        if count is None:
+            self.stdout.write(_("escalation is running in another process; this run skipped it"))
+            return
         self.stdout.write(_("escalated %(count)d overdue case(s)") % {"count": count})
