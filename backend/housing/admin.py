@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.utils.html import format_html
 
 from backend.core.admin import RecordAdmin, RecordInline
 
 from .models import HousingProject, ProgressPhoto, ProgressUpdate
+from .schemas import progress_photo_url
 
 # The current figures and the records are written only through progress updates: editing them
 # here would rewrite the history the meetings rely on.
@@ -53,3 +55,11 @@ class ProgressUpdateAdmin(RecordAdmin):
 @admin.register(ProgressPhoto)
 class ProgressPhotoAdmin(RecordAdmin):
     list_display = ("update", "uploaded_at", "content_type")
+    # The file's own link would point into the store, which serves no one; the API serves it.
+    exclude = ("image",)
+    readonly_fields = ("served_at",)
+
+    @admin.display(description="photo")
+    def served_at(self, photo: ProgressPhoto) -> str:
+        url = progress_photo_url(photo, photo.update)
+        return format_html('<a href="{}">{}</a>', url, url)

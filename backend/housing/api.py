@@ -1,4 +1,4 @@
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import File, Query, Router, Status
@@ -7,6 +7,7 @@ from ninja.files import UploadedFile
 from backend.accounts.auth import REQUIRED
 from backend.core.errors import NotFound
 from backend.core.images import MAX_PHOTO_BYTES, PhotoTooLarge, Upload
+from backend.core.media import stored_photo_response
 from backend.core.schemas import ErrorOut, error_responses, parse_id
 
 from . import selectors, services
@@ -159,6 +160,6 @@ def housing_photo(request: HttpRequest, project_id: str, update_id: str, photo_i
         update_id=_id(update_id, NO_UPDATE),
         photo_id=_id(photo_id, NO_PHOTO),
     )
-    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return stored_photo_response(
+        photo.image, content_type=photo.content_type, cache_control="private, max-age=86400"
+    )

@@ -6,12 +6,14 @@ always goes through the services and leaves its timeline entry, its event and it
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.html import format_html
 
 from backend.accounts.models import Role
 from backend.accounts.scope import Scope
 from backend.core.admin import RecordAdmin, RecordInline
 
 from .models import Incident, Photo, Subcategory, TimelineEntry
+from .schemas import photo_url
 from .services.corrections import CORRECTABLE_FIELDS, incident_correct
 
 
@@ -90,6 +92,15 @@ class IncidentAdmin(admin.ModelAdmin):
 @admin.register(Photo)
 class PhotoAdmin(RecordAdmin):
     list_display = ("incident", "uploaded_by", "uploaded_at", "content_type", "width", "height")
+    # The files' own links would point into the store, which serves no one; the API's route
+    # serves the original or the stripped copy by the viewer's role.
+    exclude = ("original", "stripped")
+    readonly_fields = ("served_at",)
+
+    @admin.display(description="photo")
+    def served_at(self, photo: Photo) -> str:
+        url = photo_url(photo.incident_id, photo.pk)
+        return format_html('<a href="{}">{}</a>', url, url)
 
 
 @admin.register(TimelineEntry)

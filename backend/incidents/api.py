@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Literal
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, Field, ValidationInfo, field_validator
 from backend.accounts.auth import OPTIONAL, REQUIRED
 from backend.core.errors import NotFound
 from backend.core.images import MAX_PHOTO_BYTES, PhotoTooLarge, Upload
+from backend.core.media import stored_photo_response
 from backend.core.schemas import ErrorOut, error_responses, parse_id, plausible_moment
 from gis.coords import point_to_wgs84
 
@@ -221,6 +222,6 @@ def incident_photo(request: HttpRequest, incident_id: str, photo_id: str):
         user=request.auth, incident_id=_incident_id(incident_id), photo_id=_incident_id(photo_id)
     )
     stored = photo.original if selectors.sees_original_photos(request.auth) else photo.stripped
-    response = FileResponse(stored.open("rb"), content_type=photo.content_type)
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return stored_photo_response(
+        stored, content_type=photo.content_type, cache_control="private, max-age=86400"
+    )

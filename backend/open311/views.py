@@ -10,12 +10,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 
 from backend.core.errors import Forbidden, GridgovError, NotAuthenticated, NotFound
+from backend.core.media import stored_photo_response
 
 from . import formats, outputs, params, selectors, services
 
@@ -137,13 +138,9 @@ def _media_url(request: HttpRequest, incident) -> str | None:
 def media(request: HttpRequest, fmt: str, photo_id: str) -> HttpResponse:
     """A request's photo for the public: always the copy re-encoded without EXIF."""
     photo = selectors.public_photo_get(photo_id=int(photo_id))
-    try:
-        stored = photo.stripped.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise NotFound("No such media.") from None
-    response = FileResponse(stored, content_type=photo.content_type)
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
+    return stored_photo_response(
+        photo.stripped, content_type=photo.content_type, cache_control="public, max-age=86400"
+    )
 
 
 @open311("GET", "POST")
