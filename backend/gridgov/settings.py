@@ -12,6 +12,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from .media_storage import media_store_from_environment
+
 REPO_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("GRIDGOV_DATA_DIR", REPO_DIR / "var"))
 
@@ -160,9 +162,13 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-MEDIA_ROOT = DATA_DIR / "media"
+# Photos: `GRIDGOV_MEDIA_STORAGE` picks a store every app host shares (README, "Photos on several
+# hosts"). There is no MEDIA_URL route: every photo is streamed through the API's permission
+# checks, the originals above all.
+_media_store = media_store_from_environment(os.environ, local_root=DATA_DIR / "media")
+MEDIA_ROOT = _media_store.root
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_store.storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
