@@ -25,6 +25,8 @@ PETITIONER_PERMISSION = "incidents.view_petitioner"
 NOTHING = Q(pk__in=[])
 
 ZONE_GROUP = "zone"
+# Where `scope_of` keeps a user's scope on the user object.
+SCOPE_ATTRIBUTE = "_gridgov_scope"
 
 
 def grid_group(grid_id: int) -> str:
@@ -196,5 +198,22 @@ class Scope:
 
 
 def scope_of(user: User) -> Scope:
-    """The scope of `user`, to be made once per request or socket and asked everywhere."""
-    return Scope(user)
+    """The scope of `user`, made once per user object and asked everywhere.
+
+    A request's user object lives for that request alone (the token or the session reads it
+    anew), so the scope is read once per request. A socket keeps its scope for its lifetime and
+    re-reads it when told of a change (`backend.realtime`); a change of role, or of the user's
+    grids or streets through this very object (`forget_scope`), makes a new one.
+    """
+    # getattr and setattr, not `__dict__`: a session's `request.user` is a lazy proxy.
+    scope = getattr(user, SCOPE_ATTRIBUTE, None)
+    if scope is None or scope.role != user.role:
+        scope = Scope(user)
+        setattr(user, SCOPE_ATTRIBUTE, scope)
+    return scope
+
+
+def forget_scope(user: User) -> None:
+    """Drop the scope cached on `user`: their grids or streets changed."""
+    if hasattr(user, SCOPE_ATTRIBUTE):
+        delattr(user, SCOPE_ATTRIBUTE)
