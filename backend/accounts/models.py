@@ -5,7 +5,6 @@ import hashlib
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,12 +40,6 @@ class User(AbstractUser):
     @property
     def is_staff_role(self) -> bool:
         return self.role in STAFF_ROLES
-
-    @cached_property
-    def street_ids(self) -> list[int]:
-        """The ids of the streets a supervisor is limited to, read once per request (the scope
-        of one request asks for them in several places)."""
-        return list(self.streets.values_list("pk", flat=True))
 
     def save(self, *args, **kwargs) -> None:
         # Admins reach the Django admin; nobody else does.

@@ -6,21 +6,26 @@ every app: which grids and streets (or the whole zone), the filter over rows pla
 petitioner may be named, and the Channels groups a socket joins. Apps ask it; none restates it.
 
 The rule: an admin sees everything; a supervisor their streets, and the whole zone when given
-none; a worker their grids (the current ones: `user.grids` goes through `Grid.objects`), and the
-rows that name them as assignee or reporter wherever those lie; a resident only their own rows.
+none; a worker their grids (the current ones, not those a re-gridding retired), and the rows
+that name them as assignee or reporter wherever those lie; a resident only their own rows.
 
-The facts are read lazily, each at most once per `Scope`: masking a reporter row by row needs
-only the role and the permission, never the grids. A socket calls `loaded()` so that nothing is
-read later from async code.
+The facts (streets, grids, the petition permission) are read at first need, in one hand-written
+query and only those the role uses: none for a resident, and a socket opening in a burst of a
+thousand pays for no ORM query building and no permission backend. A socket calls `loaded()`
+so that nothing is read later from async code.
 """
 
-from functools import cached_property
+from dataclasses import dataclass
+from functools import cache, cached_property
 
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Q
 
 from .models import Role, User
 
-PETITIONER_PERMISSION = "incidents.view_petitioner"
+PETITIONER_PERMISSION = ("incidents", "view_petitioner")
 # A filter no row passes.
 NOTHING = Q(pk__in=[])
 
@@ -41,6 +46,82 @@ def user_group(user_id: int) -> str:
     return f"user-{user_id}"
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What a scope is made of, as stored: a supervisor's streets, a worker's current grids (and
+    the streets they lie in), and whether the user holds the petition permission."""
+
+    street_ids: frozenset[int] = frozenset()
+    grid_ids: frozenset[int] = frozenset()
+    grid_street_ids: frozenset[int] = frozenset()
+    holds_petition_permission: bool = False
+
+
+@cache
+def _fact_sql() -> dict[str, str]:
+    """Per kind of fact, a SELECT of rows (kind, id, street id), to be joined by UNION ALL."""
+    user_grids = User.grids.through._meta.db_table
+    grids = User.grids.field.related_model._meta.db_table
+    user_streets = User.streets.through._meta.db_table
+    user_permissions = User.user_permissions.through._meta.db_table
+    user_groups = User.groups.through._meta.db_table
+    group_permissions = Group.permissions.through._meta.db_table
+    return {
+        # Current grids only, as `Grid.objects` (and so `user.grids`) has them.
+        "grid": (
+            f"SELECT 'grid', g.id, g.street_id FROM {user_grids} ug "
+            f"JOIN {grids} g ON g.id = ug.grid_id "
+            "WHERE ug.user_id = %s AND g.retired_in_id IS NULL"
+        ),
+        "street": (
+            f"SELECT 'street', us.street_id, CAST(NULL AS INTEGER) FROM {user_streets} us "
+            "WHERE us.user_id = %s"
+        ),
+        # Granted as Django's ModelBackend (our only backend) grants it: to the user, or to a
+        # group of theirs.
+        "permission": (
+            f"SELECT 'permission', p.id, CAST(NULL AS INTEGER) FROM {Permission._meta.db_table} p "
+            f"JOIN {ContentType._meta.db_table} ct ON ct.id = p.content_type_id "
+            "WHERE ct.app_label = %s AND p.codename = %s AND ("
+            f"p.id IN (SELECT up.permission_id FROM {user_permissions} up WHERE up.user_id = %s) "
+            f"OR p.id IN (SELECT gp.permission_id FROM {group_permissions} gp "
+            f"JOIN {user_groups} ug ON ug.group_id = gp.group_id WHERE ug.user_id = %s))"
+        ),
+    }
+
+
+def _fact_params(kind: str, user_id: int) -> list:
+    if kind == "permission":
+        return [*PETITIONER_PERMISSION, user_id, user_id]
+    return [user_id]
+
+
+def _facts_read(user: User, role: str) -> Facts:
+    """The facts `role` uses, in one query; none for a resident or a superuser admin."""
+    kinds = []
+    if role == Role.WORKER:
+        kinds.append("grid")
+    if role == Role.SUPERVISOR:
+        kinds.append("street")
+    # As `user.has_perm` answers: never for an inactive user, always for an active superuser
+    # (without asking the database), else as granted. Only supervisors and admins use it.
+    superuser_holds = user.is_active and user.is_superuser
+    if role in (Role.SUPERVISOR, Role.ADMIN) and user.is_active and not user.is_superuser:
+        kinds.append("permission")
+    if not kinds:
+        return Facts(holds_petition_permission=superuser_holds)
+    sql = " UNION ALL ".join(_fact_sql()[kind] for kind in kinds)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param for kind in kinds for param in _fact_params(kind, user.pk)])
+        rows = cursor.fetchall()
+    return Facts(
+        street_ids=frozenset(pk for kind, pk, _ in rows if kind == "street"),
+        grid_ids=frozenset(pk for kind, pk, _ in rows if kind == "grid"),
+        grid_street_ids=frozenset(street for kind, _, street in rows if kind == "grid"),
+        holds_petition_permission=superuser_holds or any(kind == "permission" for kind, *_ in rows),
+    )
+
+
 class Scope:
     """What one user may see; see the module docstring for the rule."""
 
@@ -56,29 +137,23 @@ class Scope:
     # The facts ----------------------------------------------------------------------------
 
     @cached_property
+    def _facts(self) -> Facts:
+        return _facts_read(self._user, self.role)
+
+    @property
     def street_ids(self) -> frozenset[int]:
         """A supervisor's streets (empty: the whole zone); nobody else's scope is streets."""
-        if self.role != Role.SUPERVISOR:
-            return frozenset()
-        # `User.street_ids` is cached on the user, which other reads of the request share.
-        return frozenset(self._user.street_ids)
-
-    @cached_property
-    def _worker_grids(self) -> tuple[frozenset[int], frozenset[int]]:
-        if self.role != Role.WORKER:
-            return frozenset(), frozenset()
-        rows = list(self._user.grids.values_list("pk", "street_id"))
-        return frozenset(pk for pk, _ in rows), frozenset(street for _, street in rows)
+        return self._facts.street_ids
 
     @property
     def grid_ids(self) -> frozenset[int]:
         """A worker's current grids; nobody else's scope is grids."""
-        return self._worker_grids[0]
+        return self._facts.grid_ids
 
     @property
     def grid_street_ids(self) -> frozenset[int]:
         """The streets a worker's grids lie in."""
-        return self._worker_grids[1]
+        return self._facts.grid_street_ids
 
     @property
     def whole_zone(self) -> bool:
@@ -86,17 +161,17 @@ class Scope:
         return self.role == Role.ADMIN or (self.role == Role.SUPERVISOR and not self.street_ids)
 
     @property
+    def sees_petitioners(self) -> bool:
+        return self.is_supervisor and self._facts.holds_petition_permission
+
+    @property
     def is_supervisor(self) -> bool:
         """A supervisor or an admin: who accepts, dispatches and sees reporters."""
         return self.role in (Role.SUPERVISOR, Role.ADMIN)
 
-    @cached_property
-    def sees_petitioners(self) -> bool:
-        return self.is_supervisor and self._user.has_perm(PETITIONER_PERMISSION)
-
     def loaded(self) -> "Scope":
         """This scope with every fact read now (for sockets: async code must not query)."""
-        self.street_ids, self._worker_grids, self.sees_petitioners  # noqa: B018
+        self._facts  # noqa: B018
         return self
 
     # The questions -------------------------------------------------------------------------

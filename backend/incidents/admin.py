@@ -23,10 +23,17 @@ class SubcategoryAdmin(admin.ModelAdmin):
     list_filter = ("category", "active")
 
 
+def _admin_scope(request: HttpRequest) -> Scope:
+    # Whoever reaches the Django admin is an admin. One scope per request: its facts are read
+    # once, not once per timeline entry.
+    if not hasattr(request, "admin_scope"):
+        request.admin_scope = Scope(request.user, role=Role.ADMIN)
+    return request.admin_scope
+
+
 def _sees_reporter(request: HttpRequest, incident: Incident) -> bool:
-    # Whoever reaches the Django admin is an admin; petitioners stay hidden from those without
-    # the petition permission, as everywhere else.
-    return Scope(request.user, role=Role.ADMIN).may_see_reporter(
+    # Petitioners stay hidden from those without the petition permission, as everywhere else.
+    return _admin_scope(request).may_see_reporter(
         category=incident.category, reporter_id=incident.reporter_id
     )
 

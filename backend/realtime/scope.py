@@ -71,8 +71,8 @@ class TokenSocket:
 def token_socket(token: str) -> TokenSocket | None:
     """The opening of a socket signed with `token`, or None when the token is not live.
 
-    One query for who holds the token and the latest seq, one for their grid or street ids;
-    supervisors ask the permission backends besides.
+    One query for who holds the token and the latest seq, one for their scope's facts (grids,
+    or streets and the petition permission; none for a resident).
     """
     select = (
         "t.id, t.expires_at, u.id AS holder_id, u.role AS holder_role, "
@@ -83,7 +83,7 @@ def token_socket(token: str) -> TokenSocket | None:
     if not found:
         return None
     (row,) = found
-    # The scope and the permission backends need only who the user is, not their row.
+    # The scope needs only who the user is, not their row.
     holder = User(
         pk=row.holder_id,
         role=row.holder_role,

@@ -2,6 +2,7 @@
 keeps the scope on the request's user object. A change of that object's role, grids or streets
 makes a new one."""
 
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -9,8 +10,11 @@ from backend.accounts.models import Role, User
 from backend.accounts.scope import scope_of
 from backend.boundaries.models import Grid
 from tests.conftest import WEST, grid_code, sign_in
+from tests.incidents.conftest import submit
 
 USER_GRIDS = User.grids.through._meta.db_table
+USER_STREETS = User.streets.through._meta.db_table
+PERMISSIONS = Permission._meta.db_table
 
 
 def _reading(tables: tuple[str, ...], queries: CaptureQueriesContext) -> int:
@@ -30,6 +34,22 @@ def test_a_request_asking_a_workers_scope_twice_reads_their_grids_once(worker):
 
     assert response.status_code == 200
     assert _reading((USER_GRIDS,), queries) == 1
+
+
+def test_a_request_reads_a_supervisors_streets_and_permission_in_one_query(
+    resident, street_supervisor
+):
+    # The list asks the scope for its filter, then for each petitioner whether to name them.
+    as_resident = sign_in(resident)
+    for _ in range(3):
+        submit(as_resident, category="petition", subcategory="petition_general")
+    client = sign_in(street_supervisor)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/incidents")
+
+    assert response.json()["count"] == 3
+    assert _reading((USER_STREETS, PERMISSIONS), queries) == 1
 
 
 def test_one_user_object_has_one_scope(worker):

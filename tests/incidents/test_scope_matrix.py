@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 
 from backend.accounts.models import Role, User
 from backend.incidents.services.hazard_sites import hazard_site_create
@@ -51,8 +51,7 @@ SEES = {
 
 
 @pytest.fixture
-def world(
-    media_root,
+def callers(
     resident,
     other_resident,
     worker,
@@ -60,9 +59,9 @@ def world(
     supervisor,
     street_supervisor,
     admin_user,
-) -> tuple[dict[str, ApiClient], dict[str, int]]:
-    """A signed-in client per caller, and the id of each case."""
-    clients = {
+) -> dict[str, ApiClient]:
+    """A signed-in client per caller."""
+    return {
         user.username: sign_in(user)
         for user in (
             resident,
@@ -74,6 +73,12 @@ def world(
             admin_user,
         )
     }
+
+
+@pytest.fixture
+def world(media_root, callers) -> tuple[dict[str, ApiClient], dict[str, int]]:
+    """A signed-in client per caller, and the id of each case."""
+    clients = callers
     as_resident, as_admin = clients["resident"], clients["admin"]
     ids = {
         "grid_1_01": submit(as_resident, at=IN_GRID_1_01)["id"],
@@ -323,6 +328,30 @@ def test_a_supervisor_with_the_petition_permission_sees_the_petitioner(petition,
 
     assert reporter == NAMED
     assert actors == {"resident"}
+
+
+def test_a_supervisor_whose_group_holds_the_petition_permission_sees_the_petitioner(
+    petition, two_streets
+):
+    officers = Group.objects.create(name="信访办")
+    officers.permissions.add(Permission.objects.get(codename="view_petitioner"))
+    trusted = make_user("petition_officer", Role.SUPERVISOR)
+    trusted.groups.add(officers)
+
+    reporter, actors = _reporter_and_their_actors(sign_in(trusted), petition)
+
+    assert reporter == NAMED
+    assert actors == {"resident"}
+
+
+def test_a_superuser_supervisor_sees_the_petitioner_without_being_granted_it(petition, two_streets):
+    superuser = make_user("root", Role.SUPERVISOR)
+    superuser.is_superuser = True
+    superuser.save()
+
+    reporter, _ = _reporter_and_their_actors(sign_in(superuser), petition)
+
+    assert reporter == NAMED
 
 
 def test_a_worker_with_the_petition_permission_still_does_not_see_the_petitioner(petition, worker):
