@@ -37,10 +37,6 @@ class User(AbstractUser):
         callers decide whether they may be named at all (a masked reporter is not)."""
         return self.display_name or self.username
 
-    @property
-    def is_staff_role(self) -> bool:
-        return self.role in STAFF_ROLES
-
     def save(self, *args, **kwargs) -> None:
         # Admins reach the Django admin; nobody else does.
         self.is_staff = self.role == Role.ADMIN or self.is_superuser

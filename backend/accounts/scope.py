@@ -1,9 +1,10 @@
-"""Who may see what: the scope table of CONTRACT.md, written once.
+"""Who may see what, and who may do what: the scope table of CONTRACT.md, written once.
 
 A `Scope` is made from a user once per request (or socket) and answers every scope question of
 every app: which grids and streets (or the whole zone), the filter over rows placed by
 `street_id` and `grid_id` (cases, hazard sites, housing projects, events), whether a reporter or
-petitioner may be named, and the Channels groups a socket joins. Apps ask it; none restates it.
+petitioner may be named, the Channels groups a socket joins, and which role may do what
+(statistics, hazard sites, housing progress, original photos). Apps ask it; none restates it.
 
 The rule: an admin sees everything; a supervisor their streets, and the whole zone when given
 none; a worker their grids (the current ones, not those a re-gridding retired), and the rows
@@ -23,7 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Q
 
-from .models import Role, User
+from .models import STAFF_ROLES, Role, User
 
 PETITIONER_PERMISSION = ("incidents", "view_petitioner")
 # A filter no row passes.
@@ -123,7 +124,7 @@ def _facts_read(user: User, role: str) -> Facts:
 
 
 class Scope:
-    """What one user may see; see the module docstring for the rule."""
+    """What one user may see and do; see the module docstring for the rule."""
 
     def __init__(self, user: User, *, role: str | None = None) -> None:
         # `role` overrides the user's: whoever reaches the Django admin is taken as an admin.
@@ -164,15 +165,84 @@ class Scope:
     def sees_petitioners(self) -> bool:
         return self.is_supervisor and self._facts.holds_petition_permission
 
+    def loaded(self) -> "Scope":
+        """This scope with every fact read now (for sockets: async code must not query)."""
+        self._facts  # noqa: B018
+        return self
+
+    # Who they are ---------------------------------------------------------------------------
+
+    @property
+    def is_resident(self) -> bool:
+        return self.role == Role.RESIDENT
+
+    @property
+    def is_staff(self) -> bool:
+        """A worker, a supervisor or an admin: whoever works cases rather than reports them."""
+        return self.role in STAFF_ROLES
+
     @property
     def is_supervisor(self) -> bool:
         """A supervisor or an admin: who accepts, dispatches and sees reporters."""
         return self.role in (Role.SUPERVISOR, Role.ADMIN)
 
-    def loaded(self) -> "Scope":
-        """This scope with every fact read now (for sockets: async code must not query)."""
-        self._facts  # noqa: B018
-        return self
+    # What they may do -----------------------------------------------------------------------
+
+    @property
+    def may_see_statistics(self) -> bool:
+        """Statistics are a staff tool; a resident's own reports are already in their list."""
+        return self.is_staff
+
+    @property
+    def counted_from_rollups(self) -> bool:
+        """The scope is whole streets (or the zone) and nothing else, as the per-street rollups
+        count them; a worker's also holds the cases that name them, wherever those lie."""
+        return self.is_supervisor
+
+    @property
+    def may_print_map_report(self) -> bool:
+        """The people who take a map to a meeting."""
+        return self.is_supervisor
+
+    @property
+    def may_manage_hazard_sites(self) -> bool:
+        """List, read and register hazard sites: grid workers and supervisors follow them."""
+        return self.is_staff
+
+    @property
+    def sees_grid_workers(self) -> bool:
+        """Who patrols a grid is told to staff, not to residents or anonymous readers."""
+        return self.is_staff
+
+    @property
+    def sees_original_photos(self) -> bool:
+        """Supervisors get photos as taken, EXIF included; everyone else the stripped copy."""
+        return self.is_supervisor
+
+    @property
+    def follows_housing(self) -> bool:
+        """Sees any housing project's figures: residents do not, as risk and funding of a
+        developer are not told to buyers through the app."""
+        return self.is_staff
+
+    @property
+    def may_register_housing_projects(self) -> bool:
+        """Supervisors and admins; a street supervisor only in their streets (`supervises`)."""
+        return self.is_supervisor
+
+    @property
+    def may_see_housing_summary(self) -> bool:
+        """The summary of the projects a supervisor answers for, taken to a meeting."""
+        return self.is_supervisor
+
+    def may_record_progress(
+        self, *, street_id: int | None, responsible_officer_id: int | None
+    ) -> bool:
+        """Progress of a housing project (records, photos) is reported by the supervisors of its
+        street (or zone), admins, and its responsible officer."""
+        if self.is_staff and responsible_officer_id == self.user_id:
+            return True
+        return self.supervises(street_id)
 
     # The questions -------------------------------------------------------------------------
 

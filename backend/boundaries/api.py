@@ -18,8 +18,7 @@ def streets(request: HttpRequest):
 
 @router.get("/grids", response={200: GridCollection, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def grids(request: HttpRequest, filters: Query[GridsQuery]):
-    with_workers = getattr(request.auth, "is_staff_role", False)
-    features = selectors.grid_features(street_code=filters.street, with_workers=with_workers)
+    features = selectors.grid_features(street_code=filters.street, viewer=request.auth)
     return {"type": "FeatureCollection", "features": features}
 
 

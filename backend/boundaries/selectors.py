@@ -3,12 +3,14 @@
 import json
 from functools import lru_cache
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from backend.accounts.models import User
+from backend.accounts.scope import scope_of
 from backend.core.errors import NotFound
 from gis.io import Boundary
 
@@ -32,8 +34,10 @@ def street_features() -> list[dict]:
     ]
 
 
-def grid_features(*, street_code: str | None, with_workers: bool) -> list[dict]:
-    """Grids, of one street when asked; `workers` is filled only when `with_workers`."""
+def grid_features(*, street_code: str | None, viewer: User | AnonymousUser) -> list[dict]:
+    """Grids, of one street when asked; `workers` is filled only for those who may know who
+    patrols a grid (`Scope.sees_grid_workers`)."""
+    with_workers = viewer.is_authenticated and scope_of(viewer).sees_grid_workers
     grids = Grid.objects.select_related("street").order_by("code")
     if street_code is not None:
         if not Street.objects.filter(code=street_code).exists():

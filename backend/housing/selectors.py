@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import Role, User
+from backend.accounts.models import User
 from backend.accounts.scope import Scope, scope_of
 from backend.core.errors import Forbidden, NotFound
 from backend.incidents.models import FINAL_STATUSES, CategoryCode, Incident
@@ -30,15 +30,13 @@ def housing_projects_supervised_by(scope: Scope) -> QuerySet[HousingProject]:
     return HousingProject.objects.filter(scope.supervised())
 
 
-def housing_projects_followed_by(
-    user: User, scope: Scope | None = None
-) -> QuerySet[HousingProject]:
+def housing_projects_followed_by(user: User) -> QuerySet[HousingProject]:
     """The projects whose figures the user sees: what they supervise, projects in a worker's
     grids, and any project they are the responsible officer of. Residents follow none: risk
     and funding of a developer are not told to buyers through the app."""
-    if user.role == Role.RESIDENT:
+    scope = scope_of(user)
+    if not scope.follows_housing:
         return HousingProject.objects.none()
-    scope = scope or scope_of(user)
     # A subquery, not `scope.supervised() | ...`: the whole zone's filter is the empty Q, which
     # an OR would drop.
     supervised = housing_projects_supervised_by(scope).values("pk")
@@ -47,13 +45,11 @@ def housing_projects_followed_by(
     )
 
 
-def may_record_progress(user: User, project: HousingProject, scope: Scope | None = None) -> bool:
-    """Supervisors of the project's street (or zone), admins, and its responsible officer."""
-    if user.role in (Role.WORKER, Role.SUPERVISOR, Role.ADMIN) and (
-        project.responsible_officer_id == user.pk
-    ):
-        return True
-    return (scope or scope_of(user)).supervises(project.street_id)
+def may_record_progress(user: User, project: HousingProject) -> bool:
+    """Whether the user reports the project's progress (`Scope.may_record_progress`)."""
+    return scope_of(user).may_record_progress(
+        street_id=project.street_id, responsible_officer_id=project.responsible_officer_id
+    )
 
 
 def days_late(project: HousingProject, *, today: date) -> int:
@@ -85,9 +81,7 @@ def _risk_order(project: HousingProject, today: date) -> tuple:
     )
 
 
-def _annotated(
-    projects: QuerySet[HousingProject], user: User, scope: Scope
-) -> QuerySet[HousingProject]:
+def _annotated(projects: QuerySet[HousingProject], user: User) -> QuerySet[HousingProject]:
     # Subqueries, not joins: counting cases over a join with the updates would multiply them.
     open_cases = (
         Incident.objects.filter(housing_project=OuterRef("pk"), category=CategoryCode.HOUSING)
@@ -98,7 +92,7 @@ def _annotated(
         .values("n")
     )
     last_update = ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-at", "-id")
-    followed = housing_projects_followed_by(user, scope).filter(pk=OuterRef("pk"))
+    followed = housing_projects_followed_by(user).filter(pk=OuterRef("pk"))
     return projects.select_related("street", "grid", "responsible_officer").annotate(
         open_cases=Coalesce(Subquery(open_cases, output_field=IntegerField()), 0),
         last_update_at=Subquery(last_update.values("at")[:1]),
@@ -121,7 +115,7 @@ def housing_projects_list(
     `order="risk"`: the projects whose figures the caller sees first, at risk before the rest,
     then high risk before medium and low, the latest first, then by name.
     """
-    projects = _annotated(HousingProject.objects.all(), user, scope_of(user))
+    projects = _annotated(HousingProject.objects.all(), user)
     if street:
         projects = projects.filter(street__code=street)
     if risk_level:
@@ -138,18 +132,17 @@ def housing_projects_list(
 
 def housing_project_get(*, user: User, project_id: int) -> HousingProject:
     """One project with its annotations; its history is prefetched only for those who see it."""
-    scope = scope_of(user)
-    found = _annotated(HousingProject.objects.filter(pk=project_id), user, scope).first()
+    found = _annotated(HousingProject.objects.filter(pk=project_id), user).first()
     if found is None:
         raise NotFound(_("No such housing project."))
-    found.may_record_progress = may_record_progress(user, found, scope)
+    found.may_record_progress = may_record_progress(user, found)
     if found.figures_visible:
         found.history = list(
             found.updates.select_related("author").prefetch_related("photos").order_by("at", "id")
         )
         # The buyers' complaints about it, as far as the caller may see cases at all.
         found.cases = list(
-            Incident.objects.filter(scope.incidents(), housing_project=found).order_by(
+            Incident.objects.filter(scope_of(user).incidents(), housing_project=found).order_by(
                 "-created_at", "-id"
             )
         )
@@ -177,12 +170,12 @@ def housing_zone_summary(*, user: User, today: date | None = None) -> HousingSum
     whose delivery date (revised, else planned) is before today, i.e. due by now; delivered
     units: every delivered unit, and separately those of the due projects.
     """
-    if user.role not in (Role.SUPERVISOR, Role.ADMIN):
+    scope = scope_of(user)
+    if not scope.may_see_housing_summary:
         raise Forbidden(_("Only supervisors and admins see the housing summary."))
     today = today or timezone.localdate()
-    scope = scope_of(user)
     supervised = housing_projects_supervised_by(scope)
-    projects = list(_annotated(supervised, user, scope).order_by("name", "id"))
+    projects = list(_annotated(supervised, user).order_by("name", "id"))
     for project in projects:
         project.days_late = days_late(project, today=today)
     due = [p for p in projects if (p.revised_delivery or p.planned_delivery) < today]

@@ -63,7 +63,7 @@ class ProgressReport:
 @transaction.atomic
 def housing_project_create(*, user: User, project: NewProject) -> HousingProject:
     """Register a project (supervisors and admins); its street and grid come from its point."""
-    if user.role not in (Role.SUPERVISOR, Role.ADMIN):
+    if not scope_of(user).may_register_housing_projects:
         raise Forbidden(_("Only supervisors and admins register housing projects."))
     officer = _officer(project.responsible_officer)
     location = locate(project.lon, project.lat)

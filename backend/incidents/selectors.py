@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import Role, User
+from backend.accounts.models import User
 from backend.accounts.scope import scope_of
 from backend.core.errors import Forbidden, NotFound
 from backend.core.schemas import parse_id
@@ -148,8 +148,7 @@ def photo_get(*, user: User, incident_id: int, photo_id: int) -> Photo:
 
 
 def sees_original_photos(user: User) -> bool:
-    """Supervisors get photos as taken, EXIF included; everyone else the stripped copy."""
-    return user.role in (Role.SUPERVISOR, Role.ADMIN)
+    return scope_of(user).sees_original_photos
 
 
 CATEGORY_NAMES_EN = {
@@ -183,7 +182,7 @@ def hazard_sites_visible_to(user: User) -> QuerySet[HazardSite]:
 
 
 def hazard_sites_check_staff(user: User) -> None:
-    if user.role not in (Role.WORKER, Role.SUPERVISOR, Role.ADMIN):
+    if not scope_of(user).may_manage_hazard_sites:
         raise Forbidden(_("Hazard sites are for grid workers and supervisors."))
 
 

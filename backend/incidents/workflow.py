@@ -16,7 +16,7 @@ from typing import Literal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from backend.accounts.models import Role, User
+from backend.accounts.models import User
 from backend.accounts.scope import scope_of
 from backend.core.errors import Conflict, Forbidden
 
@@ -196,7 +196,7 @@ def parties_of(user: User, incident: Incident) -> set[Party]:
         parties.add(Party.ASSIGNEE)
     if incident.reporter_id == user.pk:
         parties.add(Party.REPORTER)
-        if user.role == Role.RESIDENT:
+        if scope.is_resident:
             parties.add(Party.REPORTING_RESIDENT)
     return parties
 

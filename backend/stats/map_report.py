@@ -10,7 +10,8 @@ from typing import Literal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import Role, User
+from backend.accounts.models import User
+from backend.accounts.scope import scope_of
 from backend.boundaries.models import Street
 from backend.boundaries.selectors import area_shape
 from backend.core.errors import Forbidden
@@ -28,7 +29,7 @@ def grid_map_report(
     fmt: Literal["png", "pdf"] = "png",
 ) -> bytes:
     """The map page as PNG or PDF bytes: the grids of `filters.street`, or all in scope."""
-    if user.role not in (Role.SUPERVISOR, Role.ADMIN):
+    if not scope_of(user).may_print_map_report:
         raise Forbidden(_("The map report is for supervisors and admins."))
     street, created_from, created_to = filters.street, filters.created_from, filters.created_to
     table = selectors.grid_stats(user=user, filters=filters)

@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import Role, User
+from backend.accounts.models import User
 from backend.accounts.scope import Scope, scope_of
 from backend.boundaries.models import Grid, Street
 from backend.boundaries.selectors import area_feature
@@ -149,7 +149,7 @@ def street_features(table: StatsTable) -> list[dict]:
 def _counts(caller, incidents, key, filters, street_ids, grid_id, now, use_rollups) -> dict:
     """Counts per `key` of `incidents` (in scope and category, of any date) created in the
     period of `filters`."""
-    if not use_rollups or caller.role == Role.WORKER:
+    if not use_rollups or not caller.counted_from_rollups:
         dated = created_in(incidents, filters.created_from, filters.created_to)
         return counts_from_incidents(dated, key, now=now)
     scope = RollupScope(street_ids=street_ids, grid_id=grid_id, categories=filters.categories)
@@ -164,9 +164,10 @@ def _counts(caller, incidents, key, filters, street_ids, grid_id, now, use_rollu
 
 
 def _staff_scope(user: User) -> Scope:
-    if user.role not in (Role.WORKER, Role.SUPERVISOR, Role.ADMIN):
+    scope = scope_of(user)
+    if not scope.may_see_statistics:
         raise Forbidden(_("Statistics are for grid workers, supervisors and admins."))
-    return scope_of(user)
+    return scope
 
 
 def _in_categories(incidents: QuerySet[Incident], filters: StatsFilters) -> QuerySet[Incident]:
@@ -185,8 +186,6 @@ def _street_id(code: str) -> int:
 def _supervised_street_ids(scope: Scope) -> list[int] | None:
     """The streets a supervisor is limited to, for the rollups; None for the whole zone (and
     for workers and admins, whose scope is not whole streets)."""
-    if scope.role != Role.SUPERVISOR:
-        return None
     return list(scope.street_ids) or None
 
 

@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group, Permission
 
 from backend.accounts.models import Role, User
 from backend.incidents.services.hazard_sites import hazard_site_create
-from tests.conftest import ApiClient, make_user, sign_in
+from tests.conftest import WEST, ApiClient, make_user, sign_in
+from tests.housing.conftest import project_body
 from tests.realtime.conftest import receive_all, socket
 
 from .conftest import (
@@ -234,6 +235,70 @@ def test_a_case_cannot_name_a_site_out_of_the_reporters_scope(world, sites):
     response = clients["worker2"].post("/incidents", body)
 
     assert_error(response, 422, field="hazard_site")
+
+
+# What each caller may do -------------------------------------------------------------------
+#
+# The role questions of the same `Scope`, asked through the routes that ask them: allowed is a
+# 2xx, refused a 403 (never a 404: these are not rows out of scope).
+
+STAFF_MAY = {"see grid workers", "count cases", "register a hazard site"}
+SUPERVISORS_MAY = STAFF_MAY | {
+    "see the housing summary",
+    "register a housing project in the west street",
+    "record progress in the west street",
+}
+MAY = {
+    "resident": set(),
+    "neighbour": set(),
+    "worker": STAFF_MAY,
+    # The responsible officer of the west street's project.
+    "worker2": STAFF_MAY | {"record progress in the west street"},
+    "supervisor": SUPERVISORS_MAY | {"record progress in the east street"},
+    "west_supervisor": SUPERVISORS_MAY,
+    "admin": SUPERVISORS_MAY | {"record progress in the east street"},
+}
+
+
+def _allowed(response) -> bool:
+    assert response.status_code in (200, 201, 403), response.content
+    return response.status_code != 403
+
+
+def _progress(client: ApiClient, project_id: int):
+    return client.post(
+        f"/housing-projects/{project_id}/updates", {"progress_percent": 10, "delivered_units": 0}
+    )
+
+
+@pytest.fixture
+def projects(callers) -> dict[str, int]:
+    """A housing project in each street, worker2 the west one's responsible officer."""
+    as_admin = callers["admin"]
+    west = as_admin.post("/housing-projects", project_body(responsible_officer="worker2"))
+    east = as_admin.post("/housing-projects", project_body(at=IN_GRID_2_01))
+    return {"west": west.json()["id"], "east": east.json()["id"]}
+
+
+@pytest.mark.parametrize("caller", list(MAY))
+def test_each_caller_may_do_exactly_what_their_role_allows(callers, projects, caller):
+    client = callers[caller]
+    grids = client.get("/grids", {"street": WEST}).json()["features"]
+    site = {"name": "化工厂", "kind": "enterprise", "lon": IN_GRID_1_01[0], "lat": IN_GRID_1_01[1]}
+
+    tried = {
+        "see grid workers": grids[0]["properties"]["workers"] is not None,
+        "count cases": _allowed(client.get("/stats/grids")),
+        "register a hazard site": _allowed(client.post("/hazard-sites", site)),
+        "see the housing summary": _allowed(client.get("/housing-projects/summary")),
+        "register a housing project in the west street": _allowed(
+            client.post("/housing-projects", project_body())
+        ),
+        "record progress in the west street": _allowed(_progress(client, projects["west"])),
+        "record progress in the east street": _allowed(_progress(client, projects["east"])),
+    }
+
+    assert {ability for ability, allowed in tried.items() if allowed} == MAY[caller]
 
 
 # Reporter identity -------------------------------------------------------------------------
