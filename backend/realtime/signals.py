@@ -1,4 +1,5 @@
-"""When a user's scope changes, their open sockets move to the groups of the new scope."""
+"""What the real-time app hears from others: every change to a case is recorded as an event,
+and when a user's scope changes, their open sockets move to the groups of the new scope."""
 
 import logging
 
@@ -9,8 +10,12 @@ from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 from backend.accounts.models import User
+from backend.incidents.models import Incident
+from backend.incidents.schemas import incident_payload
+from backend.incidents.signals import incident_changed
 
 from .scope import user_group
+from .services import event_record
 
 logger = logging.getLogger("gridgov.realtime")
 
@@ -43,3 +48,23 @@ def on_user_saved(sender, instance: User, created: bool, update_fields=None, **_
     if created or (update_fields and set(update_fields) <= {"last_login"}):
         return
     transaction.on_commit(lambda: _tell_sockets_of(instance.pk))
+
+
+@receiver(incident_changed, sender=Incident)
+def on_incident_changed(
+    sender, *, incident: Incident, event_type: str, previous_assignee_id: int | None, **_kwargs
+) -> None:
+    # Sent last in the change's transaction, which is where the event must be recorded.
+    event_record(
+        type=event_type,
+        at=incident.updated_at,
+        incident_id=incident.pk,
+        category=incident.category,
+        grid_id=incident.grid_id,
+        street_id=incident.street_id,
+        reporter_id=incident.reporter_id,
+        assignee_id=incident.assignee_id,
+        previous_assignee_id=previous_assignee_id,
+        # Stored as a supervisor sees it; each socket masks it for its own user.
+        payload=incident_payload(incident, reveal_reporter=True),
+    )

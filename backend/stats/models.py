@@ -1,11 +1,11 @@
 """Rollups of incidents that keep the statistics fast on a million cases.
 
 Both tables are kept exact in the same transaction as every incident change
-(`services.grid_rollup_apply`, called by the incident services just before they save), and can
-be rebuilt from the incidents at any time (`manage.py stats_rollup_rebuild`). `grid_key` and
-`street_key` hold the grid's and street's id, or 0 for a case outside every grid (street): a
-zero rather than NULL so that the unique constraints, which the upserts rely on, hold for
-those rows too.
+(`services.grid_rollup_apply`, on the incidents' `incident_saving`, just before a case is
+saved), and can be rebuilt from the incidents at any time (`manage.py stats_rollup_rebuild`).
+`grid_key` and `street_key` hold the grid's and street's id, or 0 for a case outside every grid
+(street): a zero rather than NULL so that the unique constraints, which the upserts rely on,
+hold for those rows too.
 
 `overdue` is not rolled up, since it depends on the moment of asking; it is counted from the
 open incidents themselves (a partial index covers them, see migration 0001).

@@ -33,8 +33,9 @@ _CLOSE_HOURS_UPSERT = (
 def grid_rollup_apply(*, incident: Incident) -> None:
     """Move `incident`'s counts from its stored state to the one it is about to be saved with.
 
-    Call it inside the incident's transaction, just before `incident.save()`: the stored row
-    (locked by the caller for an update; none for a new incident) is the state to take away.
+    Called inside the incident's transaction, just before `incident.save()` (on the incidents'
+    `incident_saving`, `signals.py`): the stored row (locked by the service for an update; none
+    for a new incident) is the state to take away.
     """
     before = None
     if incident.pk is not None:

@@ -10,14 +10,13 @@ from django.utils.translation import gettext_lazy
 
 from backend.accounts.models import Role, User
 from backend.core.errors import Invalid
-from backend.stats.services import grid_rollup_apply
 
 from .. import workflow
 from ..deadlines import closed_on_time, stage_due_at
 from ..models import CategoryCode, Incident, Status
 from ..selectors import incident_get
 from . import case_rules
-from .events import incident_event_record
+from .events import incident_event_record, incident_save
 from .timeline import timeline_record
 
 
@@ -52,8 +51,7 @@ def incident_apply_action(
     if to_status != from_status:
         _enter(incident, to_status, from_status=from_status, now=now)
     incident.updated_at = now
-    grid_rollup_apply(incident=incident)
-    incident.save()
+    incident_save(incident)
     timeline_record(
         incident=incident,
         actor=user,

@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.core.errors import Invalid, NotFound
-from backend.stats.services import grid_rollup_apply
 
 from ..models import Incident
-from .events import incident_event_record
+from .events import incident_event_record, incident_save
 from .timeline import timeline_record
 
 # A typo, or a phone number or a name typed into the description that must come out.
@@ -57,8 +56,7 @@ def incident_correct(
 def fields_change_record(*, incident: Incident, actor: User | None, action: str, note: str) -> None:
     """Save `incident` after a change of its fields but not its status (as of its `updated_at`):
     the grid counts follow, the timeline says what changed, and the sockets hear of it."""
-    grid_rollup_apply(incident=incident)
-    incident.save()
+    incident_save(incident)
     timeline_record(
         incident=incident,
         actor=actor,

@@ -17,7 +17,6 @@ from backend.boundaries.locator import Location, locate
 from backend.boundaries.models import Grid, Street
 from backend.core.errors import Invalid
 from backend.core.schemas import parse_id
-from backend.stats.services import grid_rollup_apply
 
 from ..deadlines import stage_due_at
 from ..models import (
@@ -33,7 +32,7 @@ from ..models import (
 )
 from ..selectors import hazard_sites_visible_to, incidents_visible_to
 from ..workflow import word
-from .events import incident_event_record
+from .events import incident_event_record, incident_save
 from .timeline import timeline_record
 
 SEVERITY_PRIORITY = {
@@ -225,8 +224,7 @@ def _insert(
         housing_project=links.housing_project,
     )
     incident.due_at = stage_due_at(incident, Status.REPORTED, now=now)
-    grid_rollup_apply(incident=incident)
-    incident.save()
+    incident_save(incident)
     # A new case has no photos: spare the payloads below a query each to find that out.
     incident._prefetched_objects_cache = {"photos": Photo.objects.none()}
     timeline_record(

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from ..models import Incident, Priority
-from .events import incident_event_record
+from .events import incident_event_record, incident_save
 from .timeline import timeline_record
 
 NEXT_PRIORITY = {
@@ -53,7 +53,7 @@ def _escalate_one(incident_id: int, now: datetime) -> int:
     incident.priority = NEXT_PRIORITY[previous]
     incident.escalated_due_at = incident.due_at
     incident.updated_at = now
-    incident.save(update_fields=["priority", "escalated_due_at", "updated_at"])
+    incident_save(incident, update_fields=["priority", "escalated_due_at", "updated_at"])
     overdue_since = timezone.localtime(incident.due_at).strftime("%Y-%m-%d %H:%M")
     raised = f"{_word(previous)} → {_word(incident.priority)}"
     timeline_record(

@@ -1,25 +1,23 @@
-"""The event of each change, for the sockets (`backend.realtime`)."""
-
-from backend.realtime.services import event_record
+"""A change to a case, announced (`..signals`): the apps above incidents react to it there."""
 
 from ..models import Incident
-from ..schemas import incident_payload
+from ..signals import incident_changed, incident_saving
+
+
+def incident_save(incident: Incident, *, update_fields: list[str] | None = None) -> None:
+    """Save `incident` in the caller's transaction, announcing it just before (the stored row is
+    then still the state before the change)."""
+    incident_saving.send(sender=Incident, incident=incident)
+    incident.save(update_fields=update_fields)
 
 
 def incident_event_record(
     *, incident: Incident, type: str, previous_assignee_id: int | None = None
 ) -> None:
-    """Record the change's event in its transaction; call it last, just before commit."""
-    event_record(
-        type=type,
-        at=incident.updated_at,
-        incident_id=incident.pk,
-        category=incident.category,
-        grid_id=incident.grid_id,
-        street_id=incident.street_id,
-        reporter_id=incident.reporter_id,
-        assignee_id=incident.assignee_id,
+    """Announce the saved change (its event is recorded); call it last, just before commit."""
+    incident_changed.send(
+        sender=Incident,
+        incident=incident,
+        event_type=type,
         previous_assignee_id=previous_assignee_id,
-        # Stored as a supervisor sees it; each socket masks it for its own user.
-        payload=incident_payload(incident, reveal_reporter=True),
     )
