@@ -10,6 +10,7 @@ from ninja import Schema
 from pydantic import AwareDatetime, Field, field_validator
 
 from backend.accounts.models import User
+from backend.accounts.scope import scope_of
 from backend.boundaries.schemas import CRS_NOTE, PointCrs
 from backend.core.schemas import (
     Latitude,
@@ -22,8 +23,9 @@ from backend.core.schemas import (
 from gis.navigation import navigation_links
 
 from . import workflow
+from .masking import case_as_seen_by
 from .models import CategoryCode, Incident, Status, TimelineEntry
-from .selectors import is_overdue, may_see_reporter
+from .selectors import is_overdue
 
 # The category and status tables are the models' choices; these only name them for schemas.
 Category = Literal[tuple(CategoryCode.values)]  # type: ignore[valid-type]
@@ -218,10 +220,17 @@ def photo_url(incident_id: int, photo_id: int) -> str:
 
 def incident_out(incident: Incident, viewer: User) -> dict:
     """The case as `viewer` may see it: the reporter masked unless they may see them."""
-    return incident_payload(incident, reveal_reporter=may_see_reporter(viewer, incident))
+    return _as_seen_by(viewer, incident, incident_payload(incident))
 
 
-def incident_payload(incident: Incident, *, reveal_reporter: bool) -> dict:
+def _as_seen_by(viewer: User, incident: Incident, case: dict) -> dict:
+    return case_as_seen_by(
+        scope_of(viewer), case, category=incident.category, reporter_id=incident.reporter_id
+    )
+
+
+def incident_payload(incident: Incident) -> dict:
+    """The case as a supervisor sees it (the reporter named), as the REST API renders it."""
     reporter = incident.reporter
     payload = {
         "id": incident.pk,
@@ -259,33 +268,18 @@ def incident_payload(incident: Incident, *, reveal_reporter: bool) -> dict:
         "hazard_site": incident.hazard_site_id,
         "housing_project": incident.housing_project_id,
     }
-    return payload if reveal_reporter else without_reporter(payload)
-
-
-def without_reporter(payload: dict) -> dict:
-    """The case as someone who may not see its reporter gets it (REST and sockets alike): no
-    name or phone, also where the reporter handled the case themselves (自行处置)."""
-    reporter = payload["reporter"]
-    # .get: a stored event is sent as it was stored, never re-checked against this shape.
-    assignee = payload.get("assignee")
-    handled_by_reporter = assignee is not None and assignee == reporter.get("username")
-    masked = {
-        **payload,
-        "reporter": {**reporter, "username": None, "display_name": None, "phone": None},
-    }
-    if handled_by_reporter:
-        masked.update(assignee=None, assignee_display_name=None)
-    return masked
+    return payload
 
 
 def incident_detail_out(incident: Incident, viewer: User) -> dict:
-    hide_reporter = not may_see_reporter(viewer, incident)
+    """The case with its timeline as `viewer` may see it: the reporter masked, in the timeline
+    too, unless they may see them."""
     entries = incident.timeline.select_related("actor")
     parties = workflow.parties_of(viewer, incident)
     actions = workflow.allowed_actions(incident, parties)
-    return {
-        **incident_out(incident, viewer),
-        "timeline": [_entry_out(entry, incident, hide_reporter) for entry in entries],
+    detail = {
+        **incident_payload(incident),
+        "timeline": [_entry_out(entry) for entry in entries],
         "nav": navigation_links(incident.lon, incident.lat, incident.title),
         "actions": actions,
         "allowed_actions": [
@@ -297,15 +291,15 @@ def incident_detail_out(incident: Incident, viewer: User) -> dict:
             for name in actions
         ],
     }
+    return _as_seen_by(viewer, incident, detail)
 
 
-def _entry_out(entry: TimelineEntry, incident: Incident, hide_reporter: bool) -> dict:
-    masked = hide_reporter and entry.actor_id == incident.reporter_id
-    shown = None if masked else entry.actor
+def _entry_out(entry: TimelineEntry) -> dict:
+    actor = entry.actor
     return {
         "at": local_time(entry.at),
-        "actor": shown.username if shown else None,
-        "actor_display_name": shown.shown_name if shown else None,
+        "actor": actor.username if actor else None,
+        "actor_display_name": actor.shown_name if actor else None,
         "system": entry.system,
         "action": entry.action,
         "from_status": entry.from_status or None,

@@ -33,12 +33,6 @@ def incidents_visible_to(user: User) -> QuerySet[Incident]:
     return Incident.objects.filter(scope_of(user).incidents())
 
 
-def may_see_reporter(user: User, incident: Incident) -> bool:
-    return scope_of(user).may_see_reporter(
-        category=incident.category, reporter_id=incident.reporter_id
-    )
-
-
 def _with_relations(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
     return incidents.select_related(
         "street", "grid", "reporter", "assignee", "subcategory"

@@ -27,7 +27,7 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.accounts.scope import Scope
 from backend.core.schemas import parse_id
-from backend.incidents.schemas import without_reporter
+from backend.incidents.masking import case_as_seen_by
 
 from .middleware import socket_token
 from .models import Event
@@ -188,8 +188,9 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         return list(events.order_by("seq")[:REPLAY_BATCH])
 
     async def _send_event(self, *, seq, event_type, at, category, reporter_id, incident) -> None:
-        if not self.hearing.may_see_reporter(category=category, reporter_id=reporter_id):
-            incident = without_reporter(incident)
+        incident = case_as_seen_by(
+            self.hearing, incident, category=category, reporter_id=reporter_id
+        )
         await self.send_json({"type": event_type, "seq": seq, "at": at, "incident": incident})
         self.last_sent = seq
 

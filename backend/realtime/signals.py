@@ -66,5 +66,5 @@ def on_incident_changed(
         assignee_id=incident.assignee_id,
         previous_assignee_id=previous_assignee_id,
         # Stored as a supervisor sees it; each socket masks it for its own user.
-        payload=incident_payload(incident, reveal_reporter=True),
+        payload=incident_payload(incident),
     )
