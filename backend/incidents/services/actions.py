@@ -16,7 +16,7 @@ from ..deadlines import closed_on_time, stage_due_at
 from ..models import CategoryCode, Incident, Status
 from ..selectors import incident_get
 from . import case_rules
-from .events import incident_event_record, incident_save
+from .events import incident_change_announce, incident_save
 from .timeline import timeline_record
 
 
@@ -62,7 +62,7 @@ def incident_apply_action(
         at=now,
         ended_due_at=ended_due_at,
     )
-    incident_event_record(
+    incident_change_announce(
         incident=incident,
         type="incident.updated",
         previous_assignee_id=(

@@ -16,7 +16,7 @@ from backend.accounts.models import User
 from backend.core.errors import Invalid, NotFound
 
 from ..models import Incident
-from .events import incident_event_record, incident_save
+from .events import incident_change_announce, incident_save
 from .timeline import timeline_record
 
 # A typo, or a phone number or a name typed into the description that must come out.
@@ -66,4 +66,4 @@ def fields_change_record(*, incident: Incident, actor: User | None, action: str,
         note=note,
         at=incident.updated_at,
     )
-    incident_event_record(incident=incident, type="incident.updated")
+    incident_change_announce(incident=incident, type="incident.updated")

@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..selectors import hazard_sites_visible_to, incidents_visible_to
 from ..workflow import word
-from .events import incident_event_record, incident_save
+from .events import incident_change_announce, incident_save
 from .timeline import timeline_record
 
 SEVERITY_PRIORITY = {
@@ -235,7 +235,7 @@ def _insert(
         to_status=Status.REPORTED,
         at=now,
     )
-    incident_event_record(incident=incident, type="incident.created")
+    incident_change_announce(incident=incident, type="incident.created")
     return incident
 
 

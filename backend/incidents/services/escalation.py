@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from ..models import Incident, Priority
-from .events import incident_event_record, incident_save
+from .events import incident_change_announce, incident_save
 from .timeline import timeline_record
 
 NEXT_PRIORITY = {
@@ -65,7 +65,7 @@ def _escalate_one(incident_id: int, now: datetime) -> int:
         note=f"逾期未办（期限 {overdue_since}），优先级 {raised}",
         at=now,
     )
-    incident_event_record(incident=incident, type="incident.updated")
+    incident_change_announce(incident=incident, type="incident.updated")
     return 1
 
 

@@ -11,7 +11,7 @@ def incident_save(incident: Incident, *, update_fields: list[str] | None = None)
     incident.save(update_fields=update_fields)
 
 
-def incident_event_record(
+def incident_change_announce(
     *, incident: Incident, type: str, previous_assignee_id: int | None = None
 ) -> None:
     """Announce the saved change (its event is recorded); call it last, just before commit."""

@@ -12,7 +12,7 @@ from backend.core.images import FORMATS, Upload, checked_image, without_metadata
 
 from ..models import Photo
 from ..selectors import incident_get
-from .events import incident_event_record
+from .events import incident_change_announce, incident_save
 from .timeline import timeline_record
 
 
@@ -41,7 +41,7 @@ def photo_add(
     )
     photo.save()
     incident.updated_at = now
-    incident.save(update_fields=["updated_at"])
+    incident_save(incident, update_fields=["updated_at"])
     timeline_record(
         incident=incident,
         actor=user,
@@ -50,5 +50,5 @@ def photo_add(
         to_status=incident.status,
         at=now,
     )
-    incident_event_record(incident=incident, type="incident.updated")
+    incident_change_announce(incident=incident, type="incident.updated")
     return photo
