@@ -48,6 +48,9 @@ from harness import (
     verdict,
 )
 
+from backend.gridgov.channel_layer import group_channels_pattern
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 DATABASE = "gridgov_bench_fanout"
 DELIVERY_TARGET_MS = 250
 CONNECT_TARGET_S = 5.0
@@ -104,7 +107,7 @@ def daphne_command(port: int) -> list[str]:
 
 def group_members(client: redis.Redis) -> int:
     """Group subscriptions over all processes (the pub/sub layer keeps memberships there)."""
-    channels = client.pubsub_channels("asgi__group__*")
+    channels = client.pubsub_channels(group_channels_pattern(REDIS_URL))
     return sum(count for _, count in client.pubsub_numsub(*channels)) if channels else 0
 
 
@@ -384,15 +387,14 @@ def main() -> None:
         "functions that took the most time of their own (slows the server: times not valid)",
     )
     args = parser.parse_args()
-    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     env = {
         **os.environ,
         "DATABASE_URL": database_url(DATABASE),
-        "REDIS_URL": redis_url,
+        "REDIS_URL": REDIS_URL,
         "GRIDGOV_HTTPS": "0",
         "LOG_LEVEL": "WARNING",
     }
-    client = redis.Redis.from_url(redis_url)
+    client = redis.Redis.from_url(REDIS_URL)
     progress(f"preparing {DATABASE} (demo zone, a worker per grid, tokens)…")
     accounts = prepare(env)
     points = grid_points(env)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from .channel_layer import channel_prefix
 from .media_storage import media_store_from_environment
 
 REPO_DIR = Path(__file__).resolve().parents[2]
@@ -140,7 +141,7 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": channel_prefix(REDIS_URL)},
         }
     }
 else:

@@ -23,6 +23,7 @@ import websockets
 from django.conf import settings
 from django.db import connection
 
+from backend.gridgov.channel_layer import group_channels_pattern
 from tests.conftest import free_port
 from tests.realtime.conftest import token_for
 
@@ -93,7 +94,7 @@ def group_subscriptions(redis_url: str | None = None) -> int:
     """Subscriptions to group channels, over all processes: pub/sub keeps a group membership
     in the subscribing connection, so a process's memberships are its connection's."""
     client = redis.Redis.from_url(redis_url or settings.REDIS_URL)
-    channels = client.pubsub_channels("asgi__group__*")
+    channels = client.pubsub_channels(group_channels_pattern(redis_url or settings.REDIS_URL))
     return sum(count for _, count in client.pubsub_numsub(*channels)) if channels else 0
 
 
