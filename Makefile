@@ -20,6 +20,10 @@ $(INSTALLED): pyproject.toml
 	@# The PWA's tests drive Debian's Chromium (Playwright's own browser download is not used).
 	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && apt-get install -y -qq chromium; fi
+	@# The multi-host test puts Debian's nginx in front of two app hosts, as a child process of its
+	@# own; the package's system service is not used by the test.
+	@if [ ! -x /usr/sbin/nginx ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && apt-get install -y -qq nginx; fi
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
