@@ -1,5 +1,6 @@
-"""Shared Django fixtures: a two-street map with named users, and API clients signed in as each.
-Loaded by `tests/conftest.py` when Django is configured (not for `tests/gis -p no:django`).
+"""Shared Django fixtures: a two-street map with named users, API clients signed in as each, and
+`gridgov serve` processes on the test run's database. Loaded by `tests/conftest.py` when Django
+is configured (not for `tests/gis -p no:django`).
 
 The map: two streets side by side, each cut into a 2 x 2 block of square grids.
 
@@ -12,9 +13,17 @@ The map: two streets side by side, each cut into a 2 x 2 block of square grids.
 """
 
 import os
+import signal
 import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
+import httpx
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from shapely.geometry import MultiPolygon, box
@@ -40,11 +49,95 @@ needs_postgresql = pytest.mark.skipif(
 )
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on, for servers the tests start."""
+REPO = Path(__file__).resolve().parents[1]
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port on `host` that nothing listens on, for servers the tests start."""
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((host, 0))
         return sock.getsockname()[1]
+
+
+def database_url() -> str:
+    # Servers the tests start must use the database this test run made, not the configured one.
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+# What nginx adds to every request it passes on: a host that insists on HTTPS (GRIDGOV_HTTPS=1)
+# then answers a test's direct request instead of redirecting it.
+AS_FROM_THE_PROXY = {"X-Forwarded-Proto": "https"}
+
+
+class Server:
+    """A `gridgov serve` process (Uvicorn) on the test run's database, started and answering
+    /api/v1/health before it is used. `arguments` replace `serve --host --port`; `environment`
+    is laid over the test's own, and `log` receives the server's output."""
+
+    def __init__(
+        self,
+        *,
+        redis_url: str | None = None,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        arguments: Sequence[str] = (),
+        environment: Mapping[str, str] | None = None,
+        log: Path | None = None,
+    ) -> None:
+        self.host = host
+        self.port = port or free_port(host)
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": redis_url or settings.REDIS_URL,
+            "GRIDGOV_HTTPS": "0",
+            "LOG_LEVEL": "WARNING",
+            **(environment or {}),
+        }
+        arguments = arguments or ["serve", "--host", host, "--port", str(self.port)]
+        output = log.open("ab") if log else subprocess.DEVNULL
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "backend.cli", *arguments],
+            cwd=REPO,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            # A session of its own, so `kill` takes every process of it, as a host that dies does.
+            start_new_session=True,
+        )
+        if log:
+            output.close()  # the server has its own copy
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                health = httpx.get(f"{self.http}/api/v1/health", headers=AS_FROM_THE_PROXY)
+                if health.status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.process.kill()
+        raise RuntimeError(f"gridgov serve on {self.host}:{self.port} did not start (log: {log})")
+
+    @property
+    def http(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def ws(self) -> str:
+        return f"ws://{self.host}:{self.port}/ws/events"
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=20)
+
+    def kill(self) -> None:
+        """SIGKILL to every process of the server: no socket is closed, no request finished."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=20)
 
 
 def grid_code(street: str, seq: int) -> str:

@@ -8,77 +8,24 @@ set (the PostgreSQL + Redis half of `make test`).
 
 import asyncio
 import json
-import os
-import signal
 import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest
 import redis
 import websockets
 from django.conf import settings
-from django.db import connection
 
 from backend.gridgov.channel_layer import group_channels_pattern
-from tests.conftest import free_port
+from tests.conftest import Server, free_port
 from tests.realtime.conftest import token_for
-
-REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL (Redis channel layer)"),
     pytest.mark.usefixtures("ws_db"),
 ]
-
-
-def database_url() -> str:
-    # The servers must use the database this test run made, not the configured one.
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
-class Server:
-    def __init__(self, redis_url: str | None = None) -> None:
-        self.port = free_port()
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url(),
-            "REDIS_URL": redis_url or settings.REDIS_URL,
-            "GRIDGOV_HTTPS": "0",
-            "LOG_LEVEL": "WARNING",
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "backend.cli", "serve", "--port", str(self.port)],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(200):
-            try:
-                httpx.get(f"{self.http}/api/v1/health", timeout=1)
-                return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
-
-    @property
-    def http(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/ws/events"
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=20)
 
 
 @pytest.fixture
