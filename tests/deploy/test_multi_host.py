@@ -37,7 +37,8 @@ from django.utils import timezone
 from PIL import Image
 
 from backend.incidents.models import Incident, TimelineEntry
-from tests.conftest import AS_FROM_THE_PROXY, REPO, Server, free_port
+from tests.conftest import AS_FROM_THE_PROXY, Server, free_port
+from tests.deploy.conftest import DEPLOY, env_file
 from tests.realtime.conftest import GRID_1_01, report, token_for
 
 pytestmark = [
@@ -48,17 +49,10 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-DEPLOY = REPO / "deploy"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 HOST_A, HOST_B = "127.0.0.2", "127.0.0.3"
 # Short rounds, so both hosts try every deadline within the test's time.
 JOBS_EVERY_S = 0.5
-
-
-def env_file(path: Path) -> dict[str, str]:
-    """The variables of a systemd EnvironmentFile (KEY=value lines, # comments)."""
-    lines = (line.strip() for line in path.read_text().splitlines())
-    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
 
 
 def unit_command(path: Path, environment: dict[str, str]) -> list[str]:
