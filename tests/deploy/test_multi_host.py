@@ -4,9 +4,10 @@ systemd unit's command line and the example env file, behind Debian's nginx with
 of `deploy/`, on one PostgreSQL, one Redis and one shared photo directory.
 
 A report filed through one host reaches sockets on the other, live and by replay; a photo
-uploaded through one is served by the other; a host killed outright in the middle of a stream of
-reports costs no report and no event (clients retry through nginx, which fails over); and
-escalation, scheduled on both hosts, runs once per deadline.
+uploaded through one is served by the other; nginx lets a 10 MB photo through and hands the
+hosts the client address it saw; a host killed outright in the middle of a stream of reports
+costs no report and no event (clients retry through nginx, which fails over); and escalation,
+scheduled on both hosts, runs once per deadline.
 
 Runs in the PostgreSQL + Redis half of `make test` (the advisory lock and pub/sub between hosts
 are what it proves); under CI it fails rather than skip when nginx is missing.
@@ -36,6 +37,8 @@ from django.db import connection
 from django.utils import timezone
 from PIL import Image
 
+from backend.accounts.models import AuthAttempt
+from backend.core.images import MAX_PHOTO_BYTES
 from backend.incidents.models import Incident, TimelineEntry
 from tests.conftest import AS_FROM_THE_PROXY, Server, free_port
 from tests.deploy.conftest import DEPLOY, env_file
@@ -283,6 +286,40 @@ def test_a_photo_uploaded_through_host_a_is_served_by_host_b(deployment, worker)
     assert from_b.status_code == 200
     assert from_b.headers["content-type"] == "image/jpeg"
     assert from_b.content == from_a.content
+
+
+def test_nginx_passes_a_photo_of_10_mb_on_to_the_hosts(deployment, worker):
+    proxy = deployment.proxy
+    headers = {"Authorization": f"Bearer {token_for(worker)}"}
+    filed = httpx.post(
+        f"{proxy.https}/api/v1/incidents", json=report_body(), headers=headers, verify=proxy.tls
+    )
+    # At the limit, and not an image: the app must be the one to say no (nginx says 413).
+    not_a_photo = b"\xff\xd8\xff" + bytes(MAX_PHOTO_BYTES - 1024)
+
+    answer = httpx.post(
+        f"{proxy.https}/api/v1/incidents/{filed.json()['id']}/photos",
+        files={"file": ("big.jpg", not_a_photo, "image/jpeg")},
+        headers=headers,
+        verify=proxy.tls,
+        timeout=30,
+    )
+
+    assert answer.status_code != 413 and answer.json()["code"], answer.text
+
+
+def test_hosts_take_the_client_address_nginx_saw_not_one_the_client_wrote(deployment, worker):
+    proxy = deployment.proxy
+
+    refused = httpx.post(
+        f"{proxy.https}/api/v1/auth/token",
+        json={"username": worker.username, "password": "not the password"},
+        headers={"X-Forwarded-For": "203.0.113.9"},
+        verify=proxy.tls,
+    )
+
+    assert refused.status_code == 401
+    assert list(AuthAttempt.objects.values_list("address", flat=True)) == ["127.0.0.1"]
 
 
 def test_escalation_scheduled_on_both_hosts_runs_once_per_deadline(deployment, resident):
