@@ -15,12 +15,13 @@ def case_as_seen_by(scope: Scope, case: dict, *, category: str, reporter_id: int
     a stored event is sent as it was stored, never re-checked against the payload's shape."""
     if scope.may_see_reporter(category=category, reporter_id=reporter_id):
         return case
-    return _without_reporter(case)
+    return case_without_reporter(case)
 
 
-def _without_reporter(case: dict) -> dict:
-    """No name or phone of the reporter, also where they handled the case themselves (自行处置)
-    or acted on its timeline (only `role` is kept)."""
+def case_without_reporter(case: dict) -> dict:
+    """`case` with no name or phone of the reporter, also where they handled the case
+    themselves (自行处置) or acted on its timeline (only `role` is kept): what everyone who may
+    not see the reporter gets, so the WebSocket feed renders it once for all of them."""
     reporter = case["reporter"]
     username = reporter.get("username")
     masked = {

@@ -27,8 +27,8 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.accounts.scope import Scope
 from backend.core.schemas import parse_id
-from backend.incidents.masking import case_as_seen_by
 
+from .messages import event_text_for
 from .middleware import socket_token
 from .models import Event
 from .scope import events_in_scope, socket_scope, token_socket
@@ -107,7 +107,9 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "pong"})
 
     async def incident_event(self, message: dict) -> None:
-        """A live event from the channel layer."""
+        """A live event from the channel layer, already rendered in each view
+        (`services.layer_message`): a delivery picks its user's view and writes it, with no
+        masking or encoding per socket."""
         async with self.sending:
             if message["seq"] <= self.last_sent:
                 return
@@ -116,14 +118,11 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
                 # process) is still on its way. Event n committed means every earlier one did,
                 # so the log has them all: send ours from it first, in order.
                 await self._replay(before=message["seq"])
-            await self._send_event(
-                seq=message["seq"],
-                event_type=message["event_type"],
-                at=message["at"],
-                category=message["category"],
-                reporter_id=message["reporter_id"],
-                incident=message["incident"],
+            reporter_named = self.hearing.may_see_reporter(
+                category=message["category"], reporter_id=message["reporter_id"]
             )
+            text = message["named_text"] if reporter_named else message["masked_text"]
+            await self._send_text(seq=message["seq"], text=text)
 
     async def scope_changed(self, message: dict) -> None:
         """The user's grids or streets changed: move the socket to the groups of the new scope."""
@@ -170,14 +169,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         while True:
             batch = await database_sync_to_async(self._events_after)(self.last_sent, before)
             for event in batch:
-                await self._send_event(
-                    seq=event.seq,
-                    event_type=event.type,
-                    at=event.at.isoformat(),
-                    category=event.category,
-                    reporter_id=event.reporter_id,
-                    incident=event.payload,
-                )
+                await self._send_text(seq=event.seq, text=event_text_for(self.hearing, event))
             if len(batch) < REPLAY_BATCH:
                 return
 
@@ -187,11 +179,8 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             events = events.filter(seq__lt=before)
         return list(events.order_by("seq")[:REPLAY_BATCH])
 
-    async def _send_event(self, *, seq, event_type, at, category, reporter_id, incident) -> None:
-        incident = case_as_seen_by(
-            self.hearing, incident, category=category, reporter_id=reporter_id
-        )
-        await self.send_json({"type": event_type, "seq": seq, "at": at, "incident": incident})
+    async def _send_text(self, *, seq: int, text: str) -> None:
+        await self.send(text_data=text)
         self.last_sent = seq
 
     async def _watch(self) -> None:

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 
 from backend.core.queries import one_or_none
 
+from .messages import event_texts
 from .models import Event, EventCounter
 from .scope import event_groups
 
@@ -77,26 +78,30 @@ def latest_seq() -> int:
 
 
 def layer_message(event: Event) -> dict:
+    """The event for the channel layer: both views already encoded, so that each socket only
+    picks the one its user may see and writes it; with what it needs to pick (`category`,
+    `reporter_id`) and to keep order (`seq`)."""
+    texts = event_texts(event)
     return {
         "type": LAYER_MESSAGE_TYPE,
         "seq": event.seq,
-        "event_type": event.type,
-        "at": event.at.isoformat(),
         "category": event.category,
         "reporter_id": event.reporter_id,
-        "incident": event.payload,
+        "named_text": texts.named,
+        "masked_text": texts.masked,
     }
 
 
 def event_fanout(event: Event) -> None:
-    """Send to every group concerned. A failure (Redis down) is logged, never raised: the
-    change is committed and its event is in the log, where reconnecting clients find it."""
+    """Send to every group concerned, rendered once per view for all of them (no work per
+    socket here: this runs in the request thread). A failure (Redis down) is logged, never
+    raised: the change is committed and its event is in the log, where reconnecting clients
+    find it."""
     layer = get_channel_layer()
     if layer is None:
         return
-    message = layer_message(event)
     try:
-        async_to_sync(_send_to_groups)(layer, sorted(event_groups(event)), message)
+        async_to_sync(_send_to_groups)(layer, sorted(event_groups(event)), layer_message(event))
     except Exception:
         logger.exception("could not fan out event %s; clients catch up on reconnect", event.seq)
 
