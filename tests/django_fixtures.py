@@ -31,7 +31,6 @@ from shapely.geometry import MultiPolygon, box
 from backend.accounts.models import Role, User
 from backend.boundaries.models import Grid, Street
 from backend.boundaries.services import grids_import, streets_import
-from backend.incidents.services import numbers as case_numbers
 from backend.realtime.horizon import EVENT_SEQUENCE
 from gis.io import Boundary
 
@@ -196,9 +195,9 @@ def plain_http(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
-def numbering_from_one(request) -> None:
-    """Every test numbers its events and each day's cases from 1, as SQLite's counter rows do
-    (they are rolled back or flushed with the test): PostgreSQL's sequences are neither."""
+def event_seq_from_one(request) -> None:
+    """Every test numbers its events from 1, as SQLite's counter row does (it is rolled back or
+    flushed with the test): PostgreSQL's event sequence is neither."""
     uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
         request.fixturenames
     )
@@ -207,14 +206,6 @@ def numbering_from_one(request) -> None:
     request.getfixturevalue("django_db_setup")
     with request.getfixturevalue("django_db_blocker").unblock(), connection.cursor() as cursor:
         cursor.execute(f"SELECT setval('{EVENT_SEQUENCE}', 1, false)")
-        cursor.execute(
-            "SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE %s",
-            [r"incident\_number\_%"],
-        )
-        for (day_sequence,) in cursor.fetchall():
-            cursor.execute(f"DROP SEQUENCE {connection.ops.quote_name(day_sequence)}")
-    # Dropped, so this process must create them again.
-    case_numbers._day_sequences_made.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,17 +1,13 @@
 """Recording events with the change they describe, and telling the sockets after commit."""
 
-import asyncio
 import json
 import logging
-from concurrent.futures import Future
 from datetime import datetime
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-
-from backend.core.server_loop import SERVER_LOOP
 
 from .horizon import seq_take
 from .messages import event_texts
@@ -22,8 +18,6 @@ logger = logging.getLogger("gridgov.realtime")
 
 # The message type Channels routes to `EventsConsumer.incident_event`.
 LAYER_MESSAGE_TYPE = "incident.event"
-
-_fanouts_running: set[Future] = set()
 
 
 def event_record(
@@ -63,7 +57,7 @@ def event_record(
         previous_assignee_id=previous_assignee_id,
         payload=stored_payload,
     )
-    transaction.on_commit(lambda: event_fanout_hand_off(event))
+    transaction.on_commit(lambda: event_fanout(event))
     return event
 
 
@@ -82,34 +76,16 @@ def layer_message(event: Event) -> dict:
     }
 
 
-def event_fanout_hand_off(event: Event) -> None:
-    """Fan `event` out after commit. From a request, on the server's loop, not waited for: the
-    answer does not wait for Redis, and sockets put events in seq order whatever order their
-    fan-outs come in. Elsewhere (commands, tests calling services), at once."""
-    loop = SERVER_LOOP.get()
-    if loop is None or loop.is_closed():
-        event_fanout(event)
-        return
-    fanout = asyncio.run_coroutine_threadsafe(event_fanout_async(event), loop)
-    # Held until done: the loop keeps only a weak reference to the task behind it.
-    _fanouts_running.add(fanout)
-    fanout.add_done_callback(_fanouts_running.discard)
-
-
 def event_fanout(event: Event) -> None:
-    """Send to every group concerned, waiting until it is sent."""
-    async_to_sync(event_fanout_async)(event)
-
-
-async def event_fanout_async(event: Event) -> None:
     """Send to every group concerned, rendered once per view for all of them (no work per
-    socket here). A failure (Redis down) is logged, never raised: the change is committed and
-    its event is in the log, where reconnecting clients find it."""
+    socket here: this runs in the request thread). A failure (Redis down) is logged, never
+    raised: the change is committed and its event is in the log, where reconnecting clients
+    find it."""
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        await _send_to_groups(layer, sorted(event_groups(event)), layer_message(event))
+        async_to_sync(_send_to_groups)(layer, sorted(event_groups(event)), layer_message(event))
     except Exception:
         logger.exception("could not fan out event %s; clients catch up on reconnect", event.seq)
 
