@@ -31,7 +31,6 @@ from shapely.geometry import MultiPolygon, box
 from backend.accounts.models import Role, User
 from backend.boundaries.models import Grid, Street
 from backend.boundaries.services import grids_import, streets_import
-from backend.realtime.horizon import EVENT_SEQUENCE
 from gis.io import Boundary
 
 # The commands speak the console's language (backend/core/commands.py) and the suite reads
@@ -192,20 +191,6 @@ def load_two_street_map() -> None:
 def plain_http(settings) -> None:
     """Production settings, but the test client speaks plain HTTP as the demo does."""
     settings.SECURE_SSL_REDIRECT = False
-
-
-@pytest.fixture(autouse=True)
-def event_seq_from_one(request) -> None:
-    """Every test numbers its events from 1, as SQLite's counter row does (it is rolled back or
-    flushed with the test): PostgreSQL's event sequence is neither."""
-    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
-        request.fixturenames
-    )
-    if not uses_db or connection.vendor != "postgresql":
-        return
-    request.getfixturevalue("django_db_setup")
-    with request.getfixturevalue("django_db_blocker").unblock(), connection.cursor() as cursor:
-        cursor.execute(f"SELECT setval('{EVENT_SEQUENCE}', 1, false)")
 
 
 @pytest.fixture(autouse=True)

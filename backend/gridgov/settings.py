@@ -225,11 +225,6 @@ LOGGING = {
 GRIDGOV_CLIENT_IP_HEADER = os.environ.get("GRIDGOV_CLIENT_IP_HEADER", "")
 GRIDGOV_NUMBER_PREFIX = os.environ.get("GRIDGOV_NUMBER_PREFIX", "SF")
 GRIDGOV_WS_RECHECK_SECONDS = float(os.environ.get("GRIDGOV_WS_RECHECK_SECONDS", "60"))
-# How soon a socket first re-reads the log for a live event held back behind a lower seq whose
-# transaction has not ended yet (it waits longer each time, up to a second).
-GRIDGOV_WS_HORIZON_RECHECK_SECONDS = float(
-    os.environ.get("GRIDGOV_WS_HORIZON_RECHECK_SECONDS", "0.05")
-)
 
 # Case deadlines (backend/incidents/deadlines.py): office hours of the zone, its public
 # holidays, and any limit of DEFAULT_DEADLINES to override, as JSON.

@@ -4,18 +4,11 @@ The order of work on connect is what makes the switch from replay to live exact:
 joins its groups *before* it reads the log, and Channels hands a consumer one message at a time,
 so live events that arrive during the replay wait in the queue; afterwards every event at or
 below the last one sent is dropped, which also removes the duplicates that come from being in
-several groups at once.
-
-Seqs are not handed out in commit order (`.horizon`): the log is read only up to the safe
-horizon, below which it is final, and `last_sent` means "every event in scope up to here has
-been sent", so after a read it moves up to the horizon. A live event right after `last_sent`
-is sent at once (nothing can come between). One that leaves a gap makes the socket read the log
-up to the horizon first: the gap may hold events of other scopes, a fan-out still on its way
-(from another process), or a lower seq whose transaction has not committed yet. When the
-horizon has not reached the live event, it is held back: a short re-check reads the log again
-until the horizon passes it and it comes out of the log in order. Redis pub/sub keeps nothing
-for a connection that is down, so each socket also reads the log for what it missed at every
-re-check (about once a minute), when nothing newer comes to show the gap.
+several groups at once. A live event whose `seq` leaves a gap after the last one sent makes the
+socket read the gap from the log first: with several server processes, fan-outs can reach Redis
+out of commit order, and the log (dense, in commit order) is what keeps the feed exact. Redis
+pub/sub keeps nothing for a connection that is down, so each socket also reads the log for what
+it missed at every re-check (about once a minute), when nothing newer comes to show the gap.
 """
 
 import asyncio
@@ -35,11 +28,11 @@ from backend.accounts.models import User
 from backend.accounts.scope import Scope
 from backend.core.schemas import parse_id
 
-from .horizon import log_ends, seq_horizon
 from .messages import event_text_for
 from .middleware import socket_token
 from .models import Event
 from .scope import events_in_scope, socket_scope, token_socket
+from .services import latest_seq
 
 logger = logging.getLogger("gridgov.realtime")
 
@@ -47,22 +40,15 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN_ORIGIN = 4403
 CLOSE_BAD_REQUEST = 4400
 REPLAY_BATCH = 500
-# The longest wait between two reads of the horizon while a live event is held back: a long
-# transaction must not have every waiting socket read the log many times a second.
-HORIZON_RECHECK_MAX_S = 1.0
 
 
 class EventsConsumer(AsyncJsonWebsocketConsumer):
     token: str | None = None
     token_expires_at: datetime | None = None
-    # Every event in scope up to this seq has been sent.
     last_sent = 0
-    # The highest live seq held back until the horizon passes it; 0 when none is.
-    held_back_through = 0
     hearing: Scope | None = None
     joined: frozenset[str] = frozenset()
     watcher: asyncio.Task | None = None
-    releaser: asyncio.Task | None = None
 
     async def connect(self) -> None:
         # Accept first: a close code (4401) can only be sent on an accepted socket.
@@ -72,8 +58,8 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         # Live events and the watcher's catch-up both send; one at a time keeps `seq` order.
         self.sending = asyncio.Lock()
         # One trip to the database thread for who the socket is, what it may hear and the
-        # seq horizon: in a burst of a thousand reconnecting phones, each trip queues behind
-        # the others. The horizon is read before the groups are joined; an event committed in
+        # latest seq: in a burst of a thousand reconnecting phones, each trip queues behind
+        # the others. The seq is read before the groups are joined; an event committed in
         # between is not lost: the next one shows the gap, filled from the log, and the
         # re-check catches up on it if no next one comes.
         self.hearing, close_code, latest = await database_sync_to_async(self._opening)()
@@ -109,9 +95,8 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         raise StopConsumer()
 
     async def disconnect(self, code: int) -> None:
-        for task in (self.watcher, self.releaser):
-            if task is not None:
-                task.cancel()
+        if self.watcher is not None:
+            self.watcher.cancel()
         for group in self.joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         self.joined = frozenset()
@@ -126,52 +111,18 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         (`services.layer_message`): a delivery picks its user's view and writes it, with no
         masking or encoding per socket."""
         async with self.sending:
-            seq = message["seq"]
-            if seq > self.last_sent + 1:
-                if self.held_back_through:
-                    # Already waiting for the horizon: the releaser's next read sends this too.
-                    self.held_back_through = max(self.held_back_through, seq)
-                    return
-                # A gap: read the log up to the horizon, which sends this event too when the
-                # horizon has passed it.
-                await self._replay()
-                if seq > self.last_sent + 1:
-                    self._hold_back(seq)
-                    return
-            if seq <= self.last_sent:
+            if message["seq"] <= self.last_sent:
                 return
+            if message["seq"] > self.last_sent + 1:
+                # A gap: events of other scopes, or one of ours whose fan-out (from another
+                # process) is still on its way. Event n committed means every earlier one did,
+                # so the log has them all: send ours from it first, in order.
+                await self._replay(before=message["seq"])
             reporter_named = self.hearing.may_see_reporter(
                 category=message["category"], reporter_id=message["reporter_id"]
             )
             text = message["named_text"] if reporter_named else message["masked_text"]
             await self._send_text(seq=message["seq"], text=text)
-            if self.held_back_through:
-                # An event that was missing has come: the held-back ones may be out now.
-                await self._replay()
-                self._release_if_passed()
-
-    def _hold_back(self, seq: int) -> None:
-        self.held_back_through = max(self.held_back_through, seq)
-        if self.releaser is None or self.releaser.done():
-            self.releaser = asyncio.create_task(self._release_held_back())
-
-    def _release_if_passed(self) -> None:
-        if self.last_sent >= self.held_back_through:
-            self.held_back_through = 0
-
-    async def _release_held_back(self) -> None:
-        """Read the log until the horizon passes every held-back event (each comes out of the
-        log then, in order), waiting longer each time the horizon has not moved enough."""
-        delay_s = settings.GRIDGOV_WS_HORIZON_RECHECK_SECONDS
-        while self.held_back_through:
-            await asyncio.sleep(delay_s)
-            async with self.sending:
-                try:
-                    await self._replay()
-                except Exception:
-                    logger.exception("horizon re-check of socket %s failed", self.channel_name)
-                self._release_if_passed()
-            delay_s = min(delay_s * 2, HORIZON_RECHECK_MAX_S)
 
     async def scope_changed(self, message: dict) -> None:
         """The user's grids or streets changed: move the socket to the groups of the new scope."""
@@ -184,7 +135,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     def _opening(self) -> tuple[Scope | None, int, int]:
         hearing, close_code, latest = self._credentials()
         if hearing is not None and latest is None:
-            latest = seq_horizon()
+            latest = latest_seq()
         return hearing, close_code, latest or 0
 
     def _credentials(self) -> tuple[Scope | None, int, int | None]:
@@ -213,35 +164,20 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
         self.joined = wanted
 
-    async def _replay(self) -> None:
-        """Send the events in scope after the last one sent up to the horizon, in order."""
-        ends = None
+    async def _replay(self, before: int | None = None) -> None:
+        """Send the events in scope after the last one sent (and before `before`), in order."""
         while True:
-            ends, batch = await database_sync_to_async(self._log_after)(self.last_sent, ends)
+            batch = await database_sync_to_async(self._events_after)(self.last_sent, before)
             for event in batch:
                 await self._send_text(seq=event.seq, text=event_text_for(self.hearing, event))
             if len(batch) < REPLAY_BATCH:
-                horizon, latest = ends
-                # Every event in scope up to the horizon has now been sent.
-                self.last_sent = max(self.last_sent, horizon)
-                if latest > self.last_sent:
-                    # Committed but above the horizon, perhaps before this socket joined its
-                    # groups: no live message may come for it, so wait for it from the log.
-                    self._hold_back(latest)
                 return
 
-    def _log_after(
-        self, seq: int, ends: tuple[int, int] | None
-    ) -> tuple[tuple[int, int], list[Event]]:
-        """The log's ends (read once per replay, `log_ends`) and the next batch of events in
-        scope after `seq` up to the horizon."""
-        if ends is None:
-            # In a statement of its own, before the events: those up to the horizon are then
-            # final and all visible to the next statement.
-            ends = log_ends()
-        horizon, _latest = ends
-        events = events_in_scope(self.hearing).filter(seq__gt=seq, seq__lte=horizon)
-        return ends, list(events.order_by("seq")[:REPLAY_BATCH])
+    def _events_after(self, seq: int, before: int | None) -> list[Event]:
+        events = events_in_scope(self.hearing).filter(seq__gt=seq)
+        if before is not None:
+            events = events.filter(seq__lt=before)
+        return list(events.order_by("seq")[:REPLAY_BATCH])
 
     async def _send_text(self, *, seq: int, text: str) -> None:
         await self.send(text_data=text)

@@ -7,11 +7,12 @@ from datetime import datetime
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 
-from .horizon import seq_take
+from backend.core.queries import one_or_none
+
 from .messages import event_texts
-from .models import Event
+from .models import Event, EventCounter
 from .scope import event_groups
 
 logger = logging.getLogger("gridgov.realtime")
@@ -35,17 +36,15 @@ def event_record(
 ) -> Event:
     """Store an event in the caller's transaction; it is sent to sockets once that commits.
 
-    Call it last in the transaction: on SQLite the seq counter's row stays locked until commit;
-    on PostgreSQL nothing is locked, but readers hold back every later seq until this
-    transaction ends (`.horizon`), so the sooner it commits the better.
+    Call it last in the transaction: the counter row stays locked until commit, which is
+    what keeps `seq` in commit order.
     """
     # JSON as the REST API renders it (Ninja uses this encoder), so the live message and the
-    # stored one, replayed later, are the same text.
+    # stored one, replayed later, are the same text. Encoded before the counter is taken: the
+    # counter's lock is held until commit and every other change waits for it.
     stored_payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
-    seq, writers_before_xid = seq_take()
     event = Event.objects.create(
-        seq=seq,
-        writers_before_xid=writers_before_xid,
+        seq=_next_seq(),
         type=type,
         at=at,
         incident_id=incident_id,
@@ -59,6 +58,23 @@ def event_record(
     )
     transaction.on_commit(lambda: event_fanout(event))
     return event
+
+
+def _next_seq() -> int:
+    # The UPDATE takes the counter row's lock until commit, in one round trip. The row comes
+    # with a migration; get_or_create only covers a database flushed since (tests).
+    table = EventCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE id = 1 RETURNING last")
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
+    EventCounter.objects.get_or_create(pk=1)
+    return _next_seq()
+
+
+def latest_seq() -> int:
+    return one_or_none(EventCounter.objects.filter(pk=1).values_list("last", flat=True)) or 0
 
 
 def layer_message(event: Event) -> dict:
