@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import Role, User
+from backend.accounts.models import STAFF_ROLES, User
 from backend.accounts.scope import scope_of
 from backend.boundaries.locator import locate
 from backend.boundaries.models import Grid, Street
@@ -24,8 +24,6 @@ from backend.core.images import FORMATS, Upload, checked_image, without_metadata
 
 from .models import FundingStatus, HousingProject, ProgressPhoto, ProgressUpdate, RiskLevel
 from .selectors import may_record_progress
-
-OFFICER_ROLES = (Role.WORKER, Role.SUPERVISOR, Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -92,7 +90,7 @@ def housing_project_create(*, user: User, project: NewProject) -> HousingProject
 def _officer(username: str | None) -> User | None:
     if username is None:
         return None
-    officer = User.objects.filter(username=username, is_active=True, role__in=OFFICER_ROLES).first()
+    officer = User.objects.filter(username=username, is_active=True, role__in=STAFF_ROLES).first()
     if officer is None:
         raise Invalid(
             _("No worker, supervisor or admin named '%(username)s'.") % {"username": username},
