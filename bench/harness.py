@@ -1,6 +1,7 @@
 """What the benchmarks share: progress lines, a PostgreSQL database of their own, a server on a
 free port, and percentiles. Imported as `harness` by the scripts beside it."""
 
+import json
 import os
 import socket
 import subprocess
@@ -115,3 +116,21 @@ def paced(run: Callable[[], Result]) -> tuple[Result, str]:
 
 def verdict(met: bool) -> str:
     return "met" if met else "MISSED"
+
+
+def grid_points(env: dict) -> dict[str, list[float]]:
+    """Each grid's code and a point inside it (lon, lat), from the database of `env`."""
+    script = (
+        "import json;from shapely import from_geojson;from backend.boundaries.models import Grid;"
+        "print(json.dumps({g.code: [from_geojson(g.geometry).representative_point().x,"
+        "from_geojson(g.geometry).representative_point().y] for g in Grid.objects.all()}))"
+    )
+    out = subprocess.run(
+        gridgov("shell", "-c", script),
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
