@@ -58,6 +58,7 @@ from harness import (
     database_create,
     database_url,
     free_port,
+    grid_points,
     gridgov,
     paced,
     percentile,
@@ -315,23 +316,6 @@ def delivery_times(
 def rss_kib(pid: int) -> int:
     with open(f"/proc/{pid}/status") as status:
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
-
-
-def grid_points(env: dict) -> dict:
-    script = (
-        "import json;from shapely import from_geojson;from backend.boundaries.models import Grid;"
-        "print(json.dumps({g.code: [from_geojson(g.geometry).representative_point().x,"
-        "from_geojson(g.geometry).representative_point().y] for g in Grid.objects.all()}))"
-    )
-    out = subprocess.run(
-        gridgov("shell", "-c", script),
-        cwd=REPO,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
 
 
 def ghosts_after_sigterm(name: str, command, env: dict, plan: list[dict], client) -> tuple:
