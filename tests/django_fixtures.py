@@ -31,6 +31,8 @@ from shapely.geometry import MultiPolygon, box
 from backend.accounts.models import Role, User
 from backend.boundaries.models import Grid, Street
 from backend.boundaries.services import grids_import, streets_import
+from backend.incidents.services import numbers as case_numbers
+from backend.realtime.horizon import EVENT_SEQUENCE
 from gis.io import Boundary
 
 # The commands speak the console's language (backend/core/commands.py) and the suite reads
@@ -191,6 +193,28 @@ def load_two_street_map() -> None:
 def plain_http(settings) -> None:
     """Production settings, but the test client speaks plain HTTP as the demo does."""
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def numbering_from_one(request) -> None:
+    """Every test numbers its events and each day's cases from 1, as SQLite's counter rows do
+    (they are rolled back or flushed with the test): PostgreSQL's sequences are neither."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
+    if not uses_db or connection.vendor != "postgresql":
+        return
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT setval('{EVENT_SEQUENCE}', 1, false)")
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE %s",
+            [r"incident\_number\_%"],
+        )
+        for (day_sequence,) in cursor.fetchall():
+            cursor.execute(f"DROP SEQUENCE {connection.ops.quote_name(day_sequence)}")
+    # Dropped, so this process must create them again.
+    case_numbers._day_sequences_made.clear()
 
 
 @pytest.fixture(autouse=True)

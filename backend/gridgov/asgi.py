@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django, WebSocket (`/ws/events`) through Channels."""
 
+import asyncio
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.gridgov.settings")
@@ -13,11 +14,13 @@ from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIHandler
 from django.db import close_old_connections
 
+from backend.core.server_loop import SERVER_LOOP
+
 # Every request runs in one of a few shared threads. Django's default, a new thread per
 # request, let 32 concurrent requests fight over the GIL; a report's transaction, whose
-# counter lock is held until commit, then waited for its thread to be scheduled again while
-# every other report queued behind the lock. Measured with 32 clients: health checks 457 ->
-# 551-615 a second, reports 79 -> ~100 a second, with 4 threads.
+# counter lock was held until commit (events were numbered under a lock then), waited for its
+# thread to be scheduled again while every other report queued behind the lock. Measured with
+# 32 clients: health checks 457 -> 551-615 a second, reports 79 -> ~100 a second, 4 threads.
 T = TypeVar("T")
 REQUEST_THREADS = ThreadPoolExecutor(
     max_workers=int(os.environ.get("GRIDGOV_REQUEST_THREADS", "4")),
@@ -39,6 +42,8 @@ class OneThreadPerRequest(ASGIHandler):
         super().load_middleware(is_async=False)
 
     async def get_response_async(self, request):
+        # The request thread hands its changes' fan-out to this loop rather than wait for it.
+        SERVER_LOOP.set(asyncio.get_running_loop())
         return await in_request_thread(self._response_in_thread)(request)
 
     def _response_in_thread(self, request):
@@ -54,7 +59,7 @@ def in_request_thread(func: Callable[..., T]) -> Callable[..., Awaitable[T]]:
     """`func` as a coroutine function that runs it in one of `REQUEST_THREADS`.
 
     Through asgiref, not the executor directly: asgiref tells the thread which loop is the
-    server's, so `async_to_sync` in a view (the fan-out of every change) runs there and not
+    server's, so `async_to_sync` in a view (a scope change told to sockets) runs there and not
     in a throwaway loop of its own, with its own Redis connection, after the answer.
     """
     return sync_to_async(func, thread_sensitive=False, executor=REQUEST_THREADS)

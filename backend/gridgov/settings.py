@@ -225,6 +225,11 @@ LOGGING = {
 GRIDGOV_CLIENT_IP_HEADER = os.environ.get("GRIDGOV_CLIENT_IP_HEADER", "")
 GRIDGOV_NUMBER_PREFIX = os.environ.get("GRIDGOV_NUMBER_PREFIX", "SF")
 GRIDGOV_WS_RECHECK_SECONDS = float(os.environ.get("GRIDGOV_WS_RECHECK_SECONDS", "60"))
+# How long a live event waits for a lower seq's transaction to end before it is left to the
+# sockets' re-checks (backend/realtime/services.py).
+GRIDGOV_EVENT_HORIZON_WAIT_SECONDS = float(
+    os.environ.get("GRIDGOV_EVENT_HORIZON_WAIT_SECONDS", "30")
+)
 
 # Case deadlines (backend/incidents/deadlines.py): office hours of the zone, its public
 # holidays, and any limit of DEFAULT_DEADLINES to override, as JSON.

@@ -15,6 +15,6 @@ incident_saving = Signal()
 
 # Sent last in the change's transaction, with `incident` as saved, `event_type`
 # ("incident.created" or "incident.updated") and `previous_assignee_id` (the assignee this change
-# took the case from, else None). It must be last: the real-time app takes the event counter's
-# row lock here, and holds it until commit to keep the events' numbers in commit order.
+# took the case from, else None). It must be last: the real-time app takes the event's seq here,
+# and sockets hold back every later seq until this transaction ends.
 incident_changed = Signal()

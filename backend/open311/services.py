@@ -81,8 +81,9 @@ def api_key_authenticate(*, key: str) -> ApiKey:
 def open311_request_create(*, api_key: ApiKey, report: NewRequest) -> Incident:
     """File the request as the key's account; the submitter's details go to `Submission`.
 
-    Not one transaction around both: `incident_create` takes the case number before its own
-    transaction, and an outer one would hold the day's counter row locked for the whole insert.
+    Not one transaction around both: `incident_create` makes sure of the day's case numbering
+    before its own transaction (on PostgreSQL, creating the day's sequence at most once a day),
+    and an outer transaction would hold that open for the whole insert.
     """
     service = service_get(code=report.service_code)
     incident, _ = incident_create(

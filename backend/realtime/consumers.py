@@ -6,7 +6,9 @@ so live events that arrive during the replay wait in the queue; afterwards every
 below the last one sent is dropped, which also removes the duplicates that come from being in
 several groups at once. A live event whose `seq` leaves a gap after the last one sent makes the
 socket read the gap from the log first: with several server processes, fan-outs can reach Redis
-out of commit order, and the log (dense, in commit order) is what keeps the feed exact. Redis
+out of seq order, and the log is what keeps the feed exact. An event is published only once the
+seq horizon has passed it (`.horizon`: no writer that took a lower seq is still running), so by
+the time it arrives the log below it is final; replays read up to the horizon only. Redis
 pub/sub keeps nothing for a connection that is down, so each socket also reads the log for what
 it missed at every re-check (about once a minute), when nothing newer comes to show the gap.
 """
@@ -28,11 +30,11 @@ from backend.accounts.models import User
 from backend.accounts.scope import Scope
 from backend.core.schemas import parse_id
 
+from .horizon import seq_horizon
 from .messages import event_text_for
 from .middleware import socket_token
 from .models import Event
 from .scope import events_in_scope, socket_scope, token_socket
-from .services import latest_seq
 
 logger = logging.getLogger("gridgov.realtime")
 
@@ -115,8 +117,8 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
                 return
             if message["seq"] > self.last_sent + 1:
                 # A gap: events of other scopes, or one of ours whose fan-out (from another
-                # process) is still on its way. Event n committed means every earlier one did,
-                # so the log has them all: send ours from it first, in order.
+                # process) is still on its way. Event n is published only once the horizon has
+                # passed it, so the log below it is final: send ours from it first, in order.
                 await self._replay(before=message["seq"])
             reporter_named = self.hearing.may_see_reporter(
                 category=message["category"], reporter_id=message["reporter_id"]
@@ -135,7 +137,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     def _opening(self) -> tuple[Scope | None, int, int]:
         hearing, close_code, latest = self._credentials()
         if hearing is not None and latest is None:
-            latest = latest_seq()
+            latest = seq_horizon()
         return hearing, close_code, latest or 0
 
     def _credentials(self) -> tuple[Scope | None, int, int | None]:
@@ -174,9 +176,11 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
                 return
 
     def _events_after(self, seq: int, before: int | None) -> list[Event]:
-        events = events_in_scope(self.hearing).filter(seq__gt=seq)
-        if before is not None:
-            events = events.filter(seq__lt=before)
+        # Up to the horizon, read first: above it a lower seq may still commit. A live event
+        # comes only once the horizon has passed it, so below it the log is final already.
+        if before is None:
+            before = seq_horizon() + 1
+        events = events_in_scope(self.hearing).filter(seq__gt=seq, seq__lt=before)
         return list(events.order_by("seq")[:REPLAY_BATCH])
 
     async def _send_text(self, *, seq: int, text: str) -> None:

@@ -1,14 +1,18 @@
 """The event log: every change to an incident, numbered, stored in the transaction of the change.
 
-`seq` is handed out by `EventCounter` under a row lock held until commit, so the numbers are
-dense and commit in order: when event n is visible, every event before it is too. That is what
-lets a client that dropped off ask for "everything after n" and miss nothing.
+On PostgreSQL `seq` comes from a sequence (`realtime_event_seq`), taken without a lock, so a
+lower seq can commit after a higher one: readers hand out only events below the safe horizon
+(`backend.realtime.horizon`), the point below which no transaction still running can commit
+one. SQLite has a single writer: there `EventCounter` hands out dense numbers that commit in
+order, and the horizon is simply the latest one.
 """
 
 from django.db import models
 
 
 class EventCounter(models.Model):
+    """The last seq handed out, on SQLite only (PostgreSQL has a sequence)."""
+
     last = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
@@ -29,6 +33,10 @@ class Event(models.Model):
     previous_assignee_id = models.BigIntegerField(null=True)
     # The incident as a supervisor sees it; masked per recipient when sent.
     payload = models.JSONField()
+    # PostgreSQL: every transaction that may still commit a lower seq has an xid (xid8, as a
+    # number) below this, so the event is safe to hand out once none below it is running.
+    # 0 on SQLite and for the events from before the sequence.
+    writers_before_xid = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["seq"]

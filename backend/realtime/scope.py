@@ -20,7 +20,8 @@ from backend.accounts.scope import (
 )
 from backend.accounts.services import live_token_query
 
-from .models import Event, EventCounter
+from .horizon import horizon_sql
+from .models import Event
 
 __all__ = [
     "ZONE_GROUP",
@@ -61,7 +62,7 @@ def socket_scope(user: User) -> Scope:
 
 @dataclass(frozen=True)
 class TokenSocket:
-    """A token socket's opening: its scope, when its token lapses, and the latest seq."""
+    """A token socket's opening: its scope, when its token lapses, and the seq horizon."""
 
     scope: Scope
     expires_at: datetime
@@ -71,13 +72,13 @@ class TokenSocket:
 def token_socket(token: str) -> TokenSocket | None:
     """The opening of a socket signed with `token`, or None when the token is not live.
 
-    One query for who holds the token and the latest seq, one for their scope's facts (grids,
-    or streets and the petition permission; none for a resident).
+    One query for who holds the token and the seq horizon (`.horizon`), one for their scope's
+    facts (grids, or streets and the petition permission; none for a resident).
     """
     select = (
         "t.id, t.expires_at, u.id AS holder_id, u.role AS holder_role, "
         "u.is_superuser AS holder_is_superuser, "
-        f"(SELECT c.last FROM {EventCounter._meta.db_table} c WHERE c.id = 1) AS latest_seq"
+        f"{horizon_sql()} AS latest_seq"
     )
     found = list(AuthToken.objects.raw(*live_token_query(select, token)))
     if not found:

@@ -1,24 +1,38 @@
 """Recording events with the change they describe, and telling the sockets after commit."""
 
+import asyncio
+import contextvars
 import json
 import logging
+import threading
+from collections.abc import Coroutine
 from datetime import datetime
 
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import transaction
 
-from backend.core.queries import one_or_none
+from backend.core.server_loop import SERVER_LOOP
 
+from .horizon import seq_horizon_passes, seq_take
 from .messages import event_texts
-from .models import Event, EventCounter
+from .models import Event
 from .scope import event_groups
 
 logger = logging.getLogger("gridgov.realtime")
 
 # The message type Channels routes to `EventsConsumer.incident_event`.
 LAYER_MESSAGE_TYPE = "incident.event"
+
+_fanouts_running: set[asyncio.Task] = set()
+
+# How an event above the horizon waits for it: a transaction that took a lower seq usually ends
+# within milliseconds; one left open (a slow import, a stuck client) is read about less often.
+HORIZON_FIRST_PAUSE_S = 0.005
+HORIZON_LONGEST_PAUSE_S = 0.2
 
 
 def event_record(
@@ -36,15 +50,17 @@ def event_record(
 ) -> Event:
     """Store an event in the caller's transaction; it is sent to sockets once that commits.
 
-    Call it last in the transaction: the counter row stays locked until commit, which is
-    what keeps `seq` in commit order.
+    Call it last in the transaction: on SQLite the seq counter's row stays locked until commit;
+    on PostgreSQL nothing is locked, but readers hold back every later seq until this
+    transaction ends (`.horizon`), so the sooner it commits the better.
     """
     # JSON as the REST API renders it (Ninja uses this encoder), so the live message and the
-    # stored one, replayed later, are the same text. Encoded before the counter is taken: the
-    # counter's lock is held until commit and every other change waits for it.
+    # stored one, replayed later, are the same text.
     stored_payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+    seq, writers_before_xid = seq_take()
     event = Event.objects.create(
-        seq=_next_seq(),
+        seq=seq,
+        writers_before_xid=writers_before_xid,
         type=type,
         at=at,
         incident_id=incident_id,
@@ -56,25 +72,8 @@ def event_record(
         previous_assignee_id=previous_assignee_id,
         payload=stored_payload,
     )
-    transaction.on_commit(lambda: event_fanout(event))
+    transaction.on_commit(lambda: event_publish(event))
     return event
-
-
-def _next_seq() -> int:
-    # The UPDATE takes the counter row's lock until commit, in one round trip. The row comes
-    # with a migration; get_or_create only covers a database flushed since (tests).
-    table = EventCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE id = 1 RETURNING last")
-        row = cursor.fetchone()
-    if row is not None:
-        return row[0]
-    EventCounter.objects.get_or_create(pk=1)
-    return _next_seq()
-
-
-def latest_seq() -> int:
-    return one_or_none(EventCounter.objects.filter(pk=1).values_list("last", flat=True)) or 0
 
 
 def layer_message(event: Event) -> dict:
@@ -92,18 +91,81 @@ def layer_message(event: Event) -> dict:
     }
 
 
-def event_fanout(event: Event) -> None:
+def event_publish(event: Event) -> None:
+    """Fan `event` out once it has committed, never ahead of a lower seq still uncommitted.
+
+    The request thread only checks the horizon (one query on PostgreSQL, none on SQLite, whose
+    single writer commits events in seq order) and hands the sending to the server's loop,
+    not waiting for Redis. Outside a request (commands, tests calling services) it sends at
+    once, in the calling thread. An event above the horizon (a writer that took a lower seq has
+    not ended yet) is sent when the horizon passes it; every socket then has it in seq order
+    with no reading of its own (`EventsConsumer.incident_event`).
+    """
+    horizon_passed = seq_horizon_passes(event.seq)
+    loop = SERVER_LOOP.get()
+    if loop is None or loop.is_closed():
+        if horizon_passed:
+            async_to_sync(event_fanout_async)(event)
+        else:
+            # No server loop to wait on: a thread of its own waits, so that the caller (a
+            # command, a job) does not wait for somebody else's transaction.
+            waiting = event_fanout_async(event, horizon_passed=False)
+            threading.Thread(target=asyncio.run, args=(waiting,), daemon=True).start()
+        return
+    fanout = event_fanout_async(event, horizon_passed=horizon_passed)
+    loop.call_soon_threadsafe(_fanout_start, fanout)
+
+
+def _fanout_start(fanout: Coroutine) -> None:
+    # In a context of its own: the request thread's carries asgiref's marks of a thread-bound
+    # call, under which the fan-out's own database reads would be refused as a deadlock.
+    task = asyncio.get_running_loop().create_task(fanout, context=contextvars.Context())
+    # Held until done: the loop keeps only a weak reference to a task.
+    _fanouts_running.add(task)
+    task.add_done_callback(_fanouts_running.discard)
+
+
+async def event_fanout_async(event: Event, *, horizon_passed: bool = True) -> None:
     """Send to every group concerned, rendered once per view for all of them (no work per
-    socket here: this runs in the request thread). A failure (Redis down) is logged, never
-    raised: the change is committed and its event is in the log, where reconnecting clients
-    find it."""
+    socket here), once the horizon has passed the event. A failure (Redis down) is logged,
+    never raised: the change is committed and its event is in the log, where reconnecting
+    clients find it."""
     layer = get_channel_layer()
     if layer is None:
         return
+    if not horizon_passed and not await _horizon_reached_or_logged(event.seq):
+        logger.warning(
+            "event %s stayed above the seq horizon for %s s; sockets find it at their re-check",
+            event.seq,
+            settings.GRIDGOV_EVENT_HORIZON_WAIT_SECONDS,
+        )
+        return
     try:
-        async_to_sync(_send_to_groups)(layer, sorted(event_groups(event)), layer_message(event))
+        await _send_to_groups(layer, sorted(event_groups(event)), layer_message(event))
     except Exception:
         logger.exception("could not fan out event %s; clients catch up on reconnect", event.seq)
+
+
+async def _horizon_reached_or_logged(seq: int) -> bool:
+    try:
+        return await _horizon_reached(seq)
+    except Exception:
+        logger.exception("could not read the seq horizon for event %s", seq)
+        return False
+
+
+async def _horizon_reached(seq: int) -> bool:
+    """Wait until every seq up to `seq` is final (each writer holding a lower one has ended),
+    reading the horizon soon at first and less often the longer it takes."""
+    loop = asyncio.get_running_loop()
+    give_up_at = loop.time() + settings.GRIDGOV_EVENT_HORIZON_WAIT_SECONDS
+    pause_s = HORIZON_FIRST_PAUSE_S
+    while loop.time() < give_up_at:
+        await asyncio.sleep(pause_s)
+        if await database_sync_to_async(seq_horizon_passes)(seq):
+            return True
+        pause_s = min(pause_s * 2, HORIZON_LONGEST_PAUSE_S)
+    return False
 
 
 async def _send_to_groups(layer, groups: list[str], message: dict) -> None:

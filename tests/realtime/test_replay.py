@@ -7,7 +7,8 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 
-from backend.realtime.models import Event, EventCounter
+from backend.realtime.horizon import seq_take
+from backend.realtime.models import Event
 from backend.realtime.scope import events_visible_to, grid_group
 from backend.realtime.services import layer_message
 from tests.realtime.conftest import (
@@ -79,10 +80,12 @@ async def test_live_events_during_a_long_replay_are_neither_lost_nor_repeated(wo
     assert len(expected) == 680 == await sync_to_async(Event.objects.count)()
 
 
-def record_without_fanout(seq: int, incident) -> None:
+def record_without_fanout(incident) -> None:
     """An event as another server process would have committed it, its fan-out not yet here."""
+    seq, writers_before_xid = seq_take()
     Event.objects.create(
         seq=seq,
+        writers_before_xid=writers_before_xid,
         type="incident.updated",
         at=incident.updated_at,
         incident_id=incident.pk,
@@ -93,7 +96,6 @@ def record_without_fanout(seq: int, incident) -> None:
         assignee_id=None,
         payload={"id": incident.pk, "reporter": {"username": "resident", "role": "resident"}},
     )
-    EventCounter.objects.update(last=seq)
 
 
 async def test_an_event_whose_fanout_is_overtaken_is_still_sent_first_and_once(worker, resident):
@@ -101,8 +103,8 @@ async def test_an_event_whose_fanout_is_overtaken_is_still_sent_first_and_once(w
     token = await atoken_for(worker)
     async with socket(f"?token={token}&after=1") as communicator:
         assert await receive_all(communicator) == [{"type": "hello", "seq": 1}]
-        await sync_to_async(record_without_fanout)(2, incident)
-        await sync_to_async(record_without_fanout)(3, incident)
+        await sync_to_async(record_without_fanout)(incident)  # seq 2
+        await sync_to_async(record_without_fanout)(incident)  # seq 3
         layer = get_channel_layer()
         events = {e.seq: e for e in await sync_to_async(list)(Event.objects.filter(seq__gt=1))}
 

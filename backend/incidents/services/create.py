@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
@@ -23,7 +22,6 @@ from ..models import (
     CategoryCode,
     HazardSite,
     Incident,
-    NumberSequence,
     Photo,
     Priority,
     Severity,
@@ -33,6 +31,7 @@ from ..models import (
 from ..selectors import hazard_sites_visible_to, incidents_visible_to
 from ..workflow import word
 from .events import incident_change_announce, incident_save
+from .numbers import case_number_take, case_numbers_prepare
 from .timeline import timeline_record
 
 SEVERITY_PRIORITY = {
@@ -73,22 +72,27 @@ def incident_create(
     A retry with the same client_id returns the first incident (also when retries race: the
     unique constraint decides, and the loser reads the winner's row); the same client_id with
     a different body is refused. `now` is for replaying history and frozen-clock tests.
+
+    One transaction: the retry check, the case number, the case, its timeline entry, the
+    statistics and the event commit together or not at all, and none of them locks anything
+    another report needs (the only shared numbers come from sequences, `.numbers` and
+    `backend.realtime.horizon`).
     """
     fingerprint = report.fingerprint()
-    existing = _existing(reporter, report.client_id, fingerprint)
-    if existing is not None:
-        return existing, False
-    links = _links(reporter, report)
     now = now or timezone.now()
-    # Numbered before the transaction: the day's counter row is then locked for one statement,
-    # not for the whole insert, which made every report in the zone wait for the one before.
-    # The price is a gap in the day's numbers when the insert fails (a racing retry).
-    number = _next_number(now)
-    location = locate(report.lon, report.lat)
+    case_numbers_prepare(now)
     try:
         with transaction.atomic():
+            existing = _existing(reporter, report.client_id, fingerprint)
+            if existing is not None:
+                return existing, False
+            links = _links(reporter, report)
+            location = locate(report.lon, report.lat)
+            number = case_number_take(now)
             return _insert(reporter, report, links, fingerprint, number, location, now), True
     except IntegrityError:
+        # A retry racing this one committed first: the unique (reporter, client_id) made this
+        # insert wait for it and fail, rolling back all of this one (its number is a gap).
         existing = _existing(reporter, report.client_id, fingerprint)
         if existing is None:
             raise
@@ -237,20 +241,3 @@ def _insert(
     )
     incident_change_announce(incident=incident, type="incident.created")
     return incident
-
-
-def _next_number(now: datetime) -> str:
-    """`SF-20261124-0001`: zone prefix, the zone's local date, the day's sequence."""
-    day = timezone.localdate(now).strftime("%Y%m%d")
-    prefix = f"{settings.GRIDGOV_NUMBER_PREFIX}-{day}"
-    table = NumberSequence._meta.db_table
-    with connection.cursor() as cursor:
-        # One statement that creates the day's row or takes its next number, race-free on
-        # both databases (PostgreSQL and SQLite >= 3.35 both have ON CONFLICT ... RETURNING).
-        cursor.execute(
-            f"INSERT INTO {table} (prefix, last) VALUES (%s, 1) "
-            f"ON CONFLICT (prefix) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [prefix],
-        )
-        (last,) = cursor.fetchone()
-    return f"{prefix}-{last:04d}"
