@@ -48,6 +48,10 @@ class Command(BaseCommand):
             # otherwise hold its group memberships until the TCP timeout, minutes later).
             ws_ping_interval=20,
             ws_ping_timeout=20,
+            # No permessage-deflate: compressing is per socket (each has its own compression
+            # context), so an event sent to 600 sockets was compressed 600 times; without it a
+            # delivery is a write of the text rendered once.
+            ws_per_message_deflate=False,
             # Graceful SIGTERM: every socket gets its disconnect, so its groups are left.
             timeout_graceful_shutdown=10,
         )
