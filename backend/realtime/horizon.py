@@ -1,23 +1,29 @@
 """Taking an event's seq without a lock, and the safe horizon below which readers hand events out.
 
 PostgreSQL. `seq` comes from a sequence, so two reports never wait for each other, and a lower
-seq may commit after a higher one. Every writer makes sure it has a transaction id *before* it
-takes a seq (`pg_current_xact_id()`, in the same statement, evaluated first). Its insert, a later
-statement, records `writers_before_xid`: one above the highest transaction id of this database's
-sessions (`pg_stat_activity`) as the insert sees them. So:
+seq may commit after a higher one. Every writer makes sure it has a transaction id, and marks
+its session as an event writer (`application_name`, set for the rest of its transaction),
+*before* it takes a seq (in the same statement, evaluated first). Its insert, a later
+statement, records `writers_before_xid`: one above the highest transaction id of this
+database's event writers (`pg_stat_activity`) as the insert sees them. So:
 
-  a transaction that holds a lower seq than event E had its id, and was running, when E's seq
-  was taken, before E's insert read the sessions: its id is below E.writers_before_xid.
+  a transaction that holds a lower seq than event E had its id and its mark, and was running,
+  when E's seq was taken, before E's insert read the sessions: its id is below
+  E.writers_before_xid.
 
-A reader finds the safe horizon: the highest seq of a committed event E such that no session of
-this database runs a transaction with an id below E.writers_before_xid. Then every transaction
-that could hold a seq at or below E's has ended, committed or rolled back, before the reader
-looked: the log up to E is final, and a later statement sees all of it. (A snapshot's xmax is
+A reader finds the safe horizon: the highest seq of a committed event E such that no event
+writer of this database runs a transaction with an id below E.writers_before_xid. Then every
+transaction that could hold a seq at or below E's has ended, committed or rolled back, before
+the reader looked: the log up to E is final, and a later statement sees all of it. (A session
+drops its mark only after its transaction has ended: PostgreSQL ends the transaction before it
+resets the settings made with SET LOCAL. A savepoint rolled back drops the mark early, but
+with it every seq taken since it, which then never commits.) (A snapshot's xmax is
 no bound here: it is one past the latest *completed* transaction, and younger ones may run.)
-Only this database's sessions count, so a long transaction of another database on the same
-server holds nothing up. What keeps this true: the horizon is read in a statement of its own,
-outside a transaction, before the events it covers are read (`pg_stat_activity` is cached for
-the rest of a transaction; the writer clears that cache when it takes a seq); the database role
+Only this database's event writers count, so a long transaction of another database on the
+same server, or one here that records no event, holds nothing up. What keeps this true: the
+horizon is read in a statement of its own, outside a transaction, before the events it covers
+are read (`pg_stat_activity` is cached for the rest of a transaction; the writer clears that
+cache when it takes a seq); the database role
 sees its own sessions' `backend_xid` (every role does; the app uses one role); prepared
 (two-phase) transactions, which have no session, are not used.
 
@@ -32,23 +38,31 @@ from .models import Event, EventCounter
 
 EVENT_SEQUENCE = "realtime_event_seq"
 
-# The writer's transaction id is assigned in the subquery, which the outer row is built from,
-# so before nextval runs. Clearing the statistics snapshot makes the insert, the next statement,
-# read the sessions afresh even when this transaction read them before.
+# What a writer's session shows as its application_name (`pg_stat_activity`) from before it
+# takes a seq until its transaction ends (SET LOCAL), so that readers wait only for writers of
+# events, not for every transaction that writes (an import, an admin's open psql session).
+EVENT_WRITER = "gridgov event writer"
+
+# The writer's transaction id is assigned, and its session marked, in the subquery, which the
+# outer row is built from, so before nextval runs. Clearing the statistics snapshot makes the
+# insert, the next statement, read the sessions afresh even when this transaction read them
+# before.
 _PG_SEQ_TAKE = (
     f"SELECT nextval('{EVENT_SEQUENCE}'), pg_stat_clear_snapshot(), writer.xid "
-    "FROM (SELECT pg_current_xact_id() AS xid OFFSET 0) AS writer"
+    "FROM (SELECT pg_current_xact_id() AS xid,"
+    f" set_config('application_name', '{EVENT_WRITER}', true) OFFSET 0) AS writer"
 )
 
-# The ids (xid8, as numbers) of the transactions running in this database's sessions. A
-# session shows the low 32 bits of its id; each is widened next to the snapshot's xmax, which
-# is within 2^31 of every running id.
+# The ids (xid8, as numbers) of the transactions of event writers running in this database's
+# sessions. A session shows the low 32 bits of its id; each is widened next to the snapshot's
+# xmax, which is within 2^31 of every running id.
 _PG_RUNNING_XIDS = (
     "SELECT r.ref + mod(a.backend_xid::text::bigint - mod(r.ref, 4294967296) + 6442450944,"
     " 4294967296) - 2147483648"
     " FROM pg_stat_activity a,"
     " (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS ref) r"
     " WHERE a.datname = current_database() AND a.backend_xid IS NOT NULL"
+    f" AND a.application_name = '{EVENT_WRITER}'"
 )
 
 _PG_WRITERS_BEFORE_XID = (

@@ -5,15 +5,15 @@ import contextvars
 import json
 import logging
 import threading
+import time
 from collections.abc import Coroutine
 from datetime import datetime
 
 from asgiref.sync import async_to_sync
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 
 from backend.core.server_loop import SERVER_LOOP
 
@@ -96,76 +96,78 @@ def event_publish(event: Event) -> None:
 
     The request thread only checks the horizon (one query on PostgreSQL, none on SQLite, whose
     single writer commits events in seq order) and hands the sending to the server's loop,
-    not waiting for Redis. Outside a request (commands, tests calling services) it sends at
-    once, in the calling thread. An event above the horizon (a writer that took a lower seq has
-    not ended yet) is sent when the horizon passes it; every socket then has it in seq order
+    not waiting for Redis. Outside a request (commands, jobs, tests calling services) it sends
+    at once, in the calling thread. An event above the horizon (a writer that took a lower seq
+    has not ended yet) is left to a thread of its own, which sends it when the horizon passes
+    it, so nobody waits for somebody else's transaction; every socket then has it in seq order
     with no reading of its own (`EventsConsumer.incident_event`).
     """
-    horizon_passed = seq_horizon_passes(event.seq)
     loop = SERVER_LOOP.get()
-    if loop is None or loop.is_closed():
-        if horizon_passed:
-            async_to_sync(event_fanout_async)(event)
-        else:
-            # No server loop to wait on: a thread of its own waits, so that the caller (a
-            # command, a job) does not wait for somebody else's transaction.
-            waiting = event_fanout_async(event, horizon_passed=False)
-            threading.Thread(target=asyncio.run, args=(waiting,), daemon=True).start()
-        return
-    fanout = event_fanout_async(event, horizon_passed=horizon_passed)
-    loop.call_soon_threadsafe(_fanout_start, fanout)
+    if loop is not None and loop.is_closed():
+        loop = None
+    if not seq_horizon_passes(event.seq):
+        # Not a daemon: a command that ends meanwhile still publishes before it exits.
+        threading.Thread(target=_publish_when_final, args=(event, loop)).start()
+    elif loop is None:
+        async_to_sync(event_fanout_async)(event)
+    else:
+        loop.call_soon_threadsafe(_fanout_start, event_fanout_async(event))
 
 
 def _fanout_start(fanout: Coroutine) -> None:
-    # In a context of its own: the request thread's carries asgiref's marks of a thread-bound
-    # call, under which the fan-out's own database reads would be refused as a deadlock.
+    # In a context of its own, not the request thread's, which carries asgiref's marks of a
+    # thread-bound call.
     task = asyncio.get_running_loop().create_task(fanout, context=contextvars.Context())
     # Held until done: the loop keeps only a weak reference to a task.
     _fanouts_running.add(task)
     task.add_done_callback(_fanouts_running.discard)
 
 
-async def event_fanout_async(event: Event, *, horizon_passed: bool = True) -> None:
+def _publish_when_final(event: Event, loop: asyncio.AbstractEventLoop | None) -> None:
+    """Wait until every seq up to the event's is final (each writer holding a lower one has
+    ended), reading the horizon soon at first and less often the longer it takes; then send
+    it, on the server's loop when there is one. Plain blocking calls: this may run while the
+    interpreter shuts down, when executors take no more work."""
+    try:
+        if not _horizon_reached(event.seq):
+            logger.warning(
+                "event %s stayed above the seq horizon for %s s; sockets find it at their re-check",
+                event.seq,
+                settings.GRIDGOV_EVENT_HORIZON_WAIT_SECONDS,
+            )
+            return
+        if loop is None:
+            asyncio.run(event_fanout_async(event))
+        else:
+            loop.call_soon_threadsafe(_fanout_start, event_fanout_async(event))
+    except Exception:
+        logger.exception("could not publish event %s; clients catch up on reconnect", event.seq)
+    finally:
+        connection.close()
+
+
+def _horizon_reached(seq: int) -> bool:
+    give_up_at = time.monotonic() + settings.GRIDGOV_EVENT_HORIZON_WAIT_SECONDS
+    pause_s = HORIZON_FIRST_PAUSE_S
+    while time.monotonic() < give_up_at:
+        time.sleep(pause_s)
+        if seq_horizon_passes(seq):
+            return True
+        pause_s = min(pause_s * 2, HORIZON_LONGEST_PAUSE_S)
+    return False
+
+
+async def event_fanout_async(event: Event) -> None:
     """Send to every group concerned, rendered once per view for all of them (no work per
-    socket here), once the horizon has passed the event. A failure (Redis down) is logged,
-    never raised: the change is committed and its event is in the log, where reconnecting
-    clients find it."""
+    socket here). A failure (Redis down) is logged, never raised: the change is committed and
+    its event is in the log, where reconnecting clients find it."""
     layer = get_channel_layer()
     if layer is None:
-        return
-    if not horizon_passed and not await _horizon_reached_or_logged(event.seq):
-        logger.warning(
-            "event %s stayed above the seq horizon for %s s; sockets find it at their re-check",
-            event.seq,
-            settings.GRIDGOV_EVENT_HORIZON_WAIT_SECONDS,
-        )
         return
     try:
         await _send_to_groups(layer, sorted(event_groups(event)), layer_message(event))
     except Exception:
         logger.exception("could not fan out event %s; clients catch up on reconnect", event.seq)
-
-
-async def _horizon_reached_or_logged(seq: int) -> bool:
-    try:
-        return await _horizon_reached(seq)
-    except Exception:
-        logger.exception("could not read the seq horizon for event %s", seq)
-        return False
-
-
-async def _horizon_reached(seq: int) -> bool:
-    """Wait until every seq up to `seq` is final (each writer holding a lower one has ended),
-    reading the horizon soon at first and less often the longer it takes."""
-    loop = asyncio.get_running_loop()
-    give_up_at = loop.time() + settings.GRIDGOV_EVENT_HORIZON_WAIT_SECONDS
-    pause_s = HORIZON_FIRST_PAUSE_S
-    while loop.time() < give_up_at:
-        await asyncio.sleep(pause_s)
-        if await database_sync_to_async(seq_horizon_passes)(seq):
-            return True
-        pause_s = min(pause_s * 2, HORIZON_LONGEST_PAUSE_S)
-    return False
 
 
 async def _send_to_groups(layer, groups: list[str], message: dict) -> None:

@@ -12,6 +12,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.db import connection, transaction
 
+from backend.accounts.models import User
 from backend.core.server_loop import SERVER_LOOP
 from backend.incidents.models import Incident
 from backend.incidents.services.events import incident_change_announce
@@ -78,6 +79,13 @@ def test_a_report_left_open_does_not_block_another_report_from_committing(reside
     numbers = list(Incident.objects.order_by("created_at").values_list("number", flat=True))
     assert len(set(numbers)) == 3
     assert list(Event.objects.values_list("seq", flat=True)) == [1, 2, 3]
+
+
+def test_a_write_left_open_that_records_no_event_holds_back_no_event(resident, supervisor):
+    with left_open(lambda: User.objects.filter(pk=supervisor.pk).update(display_name="改名")):
+        committed = report(resident, GRID_1_01)
+
+        assert seq_horizon() == Event.objects.get(incident_id=committed.pk).seq
 
 
 def test_a_change_left_open_does_not_block_a_report_from_committing(resident):
