@@ -63,6 +63,9 @@ REQUEST_TIMEOUT_S = 30
 # Open-loop connections opened per server before the clock starts: enough for the usual case
 # (rate x latency), so new connections are the exception a stall causes, not the rule.
 OPEN_LOOP_PREOPEN = 8
+# Uvicorn closes a keep-alive connection idle for 5 s; the open loop does not send on one
+# idle longer than this, which would fail as the server closed it, not as it failed.
+IDLE_REUSE_S = 4.0
 LOCK_TYPES = ("relation", "tuple", "transactionid")
 # A waiting session, by the type of lock it waits for. Joined on pg_stat_activity rather than
 # filtered on pg_locks.database: a wait for another transaction's row (`transactionid`, what a
@@ -114,6 +117,7 @@ class Connection:
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, head: str):
         self.reader, self.writer, self.head = reader, writer, head
+        self.last_used = time.perf_counter()
 
     @classmethod
     async def open(cls, port: int, token: str) -> "Connection":
@@ -153,6 +157,8 @@ class Load:
     rate: float
     connections: int = 0
     send_lag: float = 0.0
+    # What each error was: "HTTP <status>" or the exception that broke the request.
+    errors: Counter = field(default_factory=Counter)
 
 
 async def closed_loop(
@@ -162,6 +168,7 @@ async def closed_loop(
     clients are spread round-robin across the servers' ports."""
     latencies: list[float] = []
     failures = 0
+    errors: Counter = Counter()
     deadline = time.perf_counter() + seconds
     connections = [await Connection.open(ports[n % len(ports)], token) for n in range(clients)]
 
@@ -172,14 +179,27 @@ async def closed_loop(
             start = time.perf_counter()
             status = await make_request(connection, rng)
             latencies.append(time.perf_counter() - start)
-            failures += status >= 400
+            if status >= 400:
+                failures += 1
+                errors[f"HTTP {status}"] += 1
 
     started = time.perf_counter()
     await asyncio.gather(*(loop(c, n) for n, c in enumerate(connections)))
     elapsed = time.perf_counter() - started
     for connection in connections:
         connection.close()
-    return Load(latencies, failures, len(latencies) / elapsed, len(connections))
+    return Load(latencies, failures, len(latencies) / elapsed, len(connections), errors=errors)
+
+
+def recently_used(idle: list[Connection]) -> Connection | None:
+    """The most recently used idle connection that the server still keeps open; older ones
+    are closed and dropped."""
+    while idle:
+        connection = idle.pop()
+        if time.perf_counter() - connection.last_used < IDLE_REUSE_S:
+            return connection
+        connection.close()
+    return None
 
 
 async def open_loop(
@@ -196,26 +216,30 @@ async def open_loop(
     latencies: list[float] = []
     answered: list[float] = []
     failures = 0
+    errors: Counter = Counter()
     send_lag = 0.0
     rng = random.Random(0)
 
     async def send(port: int, scheduled: float) -> None:
         nonlocal failures, opened
         try:
-            if idle[port]:
-                connection = idle[port].pop()
-            else:
+            connection = recently_used(idle[port])
+            if connection is None:
                 opened += 1
                 connection = await Connection.open(port, token)
             status = await asyncio.wait_for(make_request(connection, rng), REQUEST_TIMEOUT_S)
-        except (TimeoutError, OSError, RuntimeError, asyncio.IncompleteReadError):
+        except (TimeoutError, OSError, RuntimeError, asyncio.IncompleteReadError) as error:
             # A broken or timed-out connection is not reused; the request counts as an error.
             failures += 1
+            errors[type(error).__name__] += 1
             latencies.append(time.perf_counter() - scheduled)
             return
         answered.append(time.perf_counter())
         latencies.append(answered[-1] - scheduled)
-        failures += status >= 400
+        if status >= 400:
+            failures += 1
+            errors[f"HTTP {status}"] += 1
+        connection.last_used = time.perf_counter()
         idle[port].append(connection)
 
     started = time.perf_counter()
@@ -234,7 +258,7 @@ async def open_loop(
     # in the latencies). Counting them all over the time to drain would blur the two.
     window = len(tasks) / rate
     rate_achieved = sum(moment <= started + window for moment in answered) / window
-    return Load(latencies, failures, rate_achieved, opened, send_lag)
+    return Load(latencies, failures, rate_achieved, opened, send_lag, errors)
 
 
 @dataclass
@@ -423,6 +447,10 @@ def table_print(phases: list[Phase]) -> None:
                 f"{phase.name}: {phase.load.connections} connections, latest send "
                 f"{phase.load.send_lag * 1000:.1f} ms behind schedule"
             )
+    for phase in phases:
+        if phase.load.errors:
+            kinds = ", ".join(f"{kind} x{n}" for kind, n in phase.load.errors.most_common())
+            print(f"{phase.name}: errors {kinds}")
     for phase in phases:
         if phase.locks and phase.locks.with_waiters:
             other = sum(n for kind, n in phase.locks.by_type.items() if kind not in LOCK_TYPES)
