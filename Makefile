@@ -81,6 +81,7 @@ bench: install
 	$(WITH_SERVICES) bench/boundaries.py --db
 	$(WITH_SERVICES) bench/ingest.py
 	$(WITH_SERVICES) bench/fanout.py
+	$(BIN)/python bench/fanout.py --embedded
 	$(WITH_SERVICES) bench/stats.py
 	$(WITH_SERVICES) bench/request_profile.py
 	$(WITH_SERVICES) bench/request_profile.py --stats
