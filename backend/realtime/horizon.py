@@ -34,7 +34,7 @@ the horizon is the counter's committed value.
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
-from .models import Event, EventCounter
+from .models import EventCounter
 
 EVENT_SEQUENCE = "realtime_event_seq"
 
@@ -113,18 +113,12 @@ def horizon_sql() -> str:
 def seq_horizon() -> int:
     """The highest seq below which the log is final: every event at or below it is committed
     and visible to the next statement, and none will be added. Read it outside a transaction."""
-    return log_ends()[0]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {horizon_sql()}")
+        (horizon,) = cursor.fetchone()
+    return horizon or 0
 
 
 def seq_horizon_passes(seq: int) -> bool:
     """Whether every event up to `seq` is final. Always, once it has committed, on SQLite."""
     return connection.vendor != "postgresql" or seq_horizon() >= seq
-
-
-def log_ends() -> tuple[int, int]:
-    """The seq horizon and the highest seq committed so far: events between the two are in the
-    log but not yet safe to hand out. Read it outside a transaction."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {horizon_sql()}, (SELECT MAX(seq) FROM {Event._meta.db_table})")
-        horizon, latest = cursor.fetchone()
-    return horizon or 0, latest or 0
